@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import { auditRoutes } from './modules/audit/audit.routes';
+import { recordAudit } from './modules/audit/audit.service';
+import { systemActor } from './modules/auth/actor';
+import { purgeSessionsJob } from './modules/auth/auth.jobs';
+import { authRoutes } from './modules/auth/auth.routes';
+import { authenticate } from './modules/auth/auth.service';
+import { LoginThrottle } from './modules/auth/login-throttle';
+import { jobRoutes } from './modules/jobs/job.routes';
+import { regionRoutes } from './modules/regions/region.routes';
+import { ensureOfficialRegions } from './modules/regions/region.service';
+import { userRoutes } from './modules/users/user.routes';
+import { openDatabase, type DatabaseOptions } from './platform/database/db';
+import { migrateToLatest } from './platform/database/migrate';
+import { ensureFirstAdmin } from './platform/database/seeds/admin';
+import { seedDemo } from './platform/database/seeds/demo';
+import { buildApp } from './platform/http/app';
+import { JobRunner } from './platform/jobs/runner';
+
+export interface XiangmuOptions {
+  database: DatabaseOptions;
+  logger: Logger;
+  adminPassword?: string | undefined;
+  demoSeed: boolean;
+  secureCookies: boolean;
+  runWorker: boolean;
+  webDist?: string | undefined;
+  throttle?: LoginThrottle;
+  jobPollMs?: number;
+}
+
+/** Prepares the database (migrate, reference data, first admin, demo data). */
+export async function prepareDatabase(db: Parameters<typeof migrateToLatest>[0], opts: Pick<XiangmuOptions, 'adminPassword' | 'demoSeed'>) {
+  const migrated = await migrateToLatest(db);
+  const loaded = await ensureOfficialRegions(db);
+  if (loaded > 0)
+    await recordAudit(db, systemActor, {
+      action: 'region.official_loaded',
+      entityType: 'region',
+      after: { inserted: loaded },
+    });
+  const generatedAdminPassword = await ensureFirstAdmin(db, opts.adminPassword);
+  const demoSeeded = opts.demoSeed ? await seedDemo(db) : false;
+  return { migrated, generatedAdminPassword, demoSeeded };
+}
+
+/** The composition root: everything the API process needs, wired once. */
+export async function createXiangmu(opts: XiangmuOptions) {
+  const handle = await openDatabase(opts.database);
+  const { db, engine } = handle;
+  try {
+    const prepared = await prepareDatabase(db, opts);
+    const jobs = new JobRunner(db, opts.logger, opts.jobPollMs);
+    jobs.register(purgeSessionsJob);
+    await jobs.ensureSchedules();
+    const app = await buildApp(
+      { db, engine, jobs, secureCookies: opts.secureCookies, authenticate: (t, ip) => authenticate(db, t, ip) },
+      {
+        logger: opts.logger,
+        webDist: opts.webDist,
+        routeModules: [authRoutes(opts.throttle), userRoutes, regionRoutes, auditRoutes, jobRoutes],
+      },
+    );
+    if (opts.runWorker) jobs.start();
+    return {
+      app,
+      db,
+      engine,
+      jobs,
+      ...prepared,
+      async close() {
+        await jobs.stop();
+        await app.close();
+        await handle.close();
+      },
+    };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+export type Xiangmu = Awaited<ReturnType<typeof createXiangmu>>;

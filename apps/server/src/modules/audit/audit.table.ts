@@ -1,0 +1,16 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Append-only: the database refuses UPDATE, DELETE and TRUNCATE on it. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: ColumnType<Date, never, never>;
+  actor_id: number | null;
+  actor_name: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  region_code: string | null;
+  before: ColumnType<unknown, string | null, never>;
+  after: ColumnType<unknown, string | null, never>;
+  ip: string | null;
+}

@@ -1,0 +1,83 @@
+import {
+  changePasswordRequest,
+  loginRequest,
+  meResponse,
+  okResponse,
+  switchRegionRequest,
+  updateProfileRequest,
+} from '@xiangmu/contracts';
+import type { ApiApp, AppContext } from '../../platform/http/app';
+import { SESSION_COOKIE } from '../../platform/http/app';
+import { actorOf } from '../../platform/http/request';
+import * as auth from './auth.service';
+import { LoginThrottle } from './login-throttle';
+
+export function authRoutes(throttle = new LoginThrottle()) {
+  return (app: ApiApp, ctx: AppContext) => {
+    const { db } = ctx;
+    const tags = ['认证与个人'];
+
+    app.post(
+      '/api/auth/login',
+      { config: { public: true }, schema: { tags, summary: '登录', body: loginRequest, response: { 200: meResponse } } },
+      async (req, reply) => {
+        const { token, expiresAt, actor } = await auth.login(db, throttle, { ...req.body, ip: req.ip });
+        reply.setCookie(SESSION_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: ctx.secureCookies,
+          path: '/',
+          expires: expiresAt,
+        });
+        return auth.me(db, actor);
+      },
+    );
+
+    app.post(
+      '/api/auth/logout',
+      { config: { beforePasswordChange: true }, schema: { tags, summary: '退出登录', response: { 200: okResponse } } },
+      async (req, reply) => {
+        await auth.logout(db, actorOf(req));
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return { ok: true as const };
+      },
+    );
+
+    app.get(
+      '/api/me',
+      { config: { beforePasswordChange: true }, schema: { tags, summary: '当前用户', response: { 200: meResponse } } },
+      async (req) => auth.me(db, actorOf(req)),
+    );
+
+    app.patch(
+      '/api/me',
+      { schema: { tags, summary: '修改个人资料', body: updateProfileRequest, response: { 200: meResponse } } },
+      async (req) => {
+        await auth.updateProfile(db, actorOf(req), req.body);
+        return auth.me(db, actorOf(req));
+      },
+    );
+
+    app.post(
+      '/api/me/password',
+      {
+        config: { beforePasswordChange: true },
+        schema: { tags, summary: '修改密码', body: changePasswordRequest, response: { 200: okResponse } },
+      },
+      async (req) => {
+        await auth.changePassword(db, actorOf(req), req.body);
+        return { ok: true as const };
+      },
+    );
+
+    app.put(
+      '/api/me/region',
+      { schema: { tags, summary: '切换当前区域', body: switchRegionRequest, response: { 200: meResponse } } },
+      async (req) => {
+        const actor = actorOf(req);
+        await auth.switchRegion(db, actor, req.body.regionCode);
+        return auth.me(db, { ...actor, activeRegionCode: req.body.regionCode });
+      },
+    );
+  };
+}

@@ -1,0 +1,233 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { passwordProblems, type Me } from '@xiangmu/contracts';
+import type { Db } from '../../platform/database/db';
+import { DomainError } from '../../platform/http/domain-error';
+import { recordAudit } from '../audit/audit.service';
+import { getRegionInScope } from '../regions/region.service';
+import { hashPassword, verifyPassword } from '../users/password';
+import * as users from '../users/user.repository';
+import { auditActorOf, type Actor } from './actor';
+import type { LoginThrottle } from './login-throttle';
+import * as sessions from './session.repository';
+
+export const LOCK_AFTER_FAILURES = 5;
+export const LOCK_MINUTES = 15;
+const IDLE_MS = 2 * 3600_000;
+const ABSOLUTE_MS = 12 * 3600_000;
+/** last_seen is written at most this often, so reads stay reads */
+const TOUCH_EVERY_MS = 60_000;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+// Compared against when the username does not exist, so timing does not
+// reveal which usernames do.
+let dummyHash: Promise<string> | undefined;
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  actor: Actor;
+}
+
+export async function login(
+  db: Db,
+  throttle: LoginThrottle,
+  input: { username: string; password: string; ip: string | null },
+): Promise<LoginResult> {
+  const ip = input.ip ?? 'unknown';
+  if (throttle.isBlocked(ip)) throw new DomainError('TOO_MANY_ATTEMPTS');
+  const user = await users.findUserForLogin(db, input.username);
+  const now = new Date();
+  const who = { userId: user?.id ?? null, name: user ? `${user.display_name}(${user.username})` : input.username, ip: input.ip };
+
+  if (!user) {
+    dummyHash ??= hashPassword('not-a-user-Password-1');
+    await verifyPassword(await dummyHash, input.password);
+    throttle.fail(ip);
+    await recordAudit(db, who, { action: 'auth.login_failed', entityType: 'user', after: { reason: 'unknown_user' } });
+    throw new DomainError('INVALID_CREDENTIALS');
+  }
+  if (user.locked_until && user.locked_until > now) {
+    throttle.fail(ip);
+    await recordAudit(db, who, {
+      action: 'auth.login_failed',
+      entityType: 'user',
+      entityId: user.id,
+      regionCode: user.region_code,
+      after: { reason: 'locked' },
+    });
+    throw new DomainError('ACCOUNT_LOCKED');
+  }
+  if (!(await verifyPassword(user.password_hash, input.password))) {
+    throttle.fail(ip);
+    const state = await db.transaction().execute(async (trx) => {
+      const s = await users.recordFailedLogin(trx, user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES * 60_000);
+      await recordAudit(trx, who, {
+        action: 'auth.login_failed',
+        entityType: 'user',
+        entityId: user.id,
+        regionCode: user.region_code,
+        after: { reason: 'wrong_password', failedAttempts: s.failed_attempts, locked: s.failed_attempts >= LOCK_AFTER_FAILURES },
+      });
+      return s;
+    });
+    if (state.failed_attempts >= LOCK_AFTER_FAILURES) throw new DomainError('ACCOUNT_LOCKED');
+    const left = LOCK_AFTER_FAILURES - state.failed_attempts;
+    throw new DomainError('INVALID_CREDENTIALS', {
+      message: `用户名或密码错误，再失败${left}次账号将被锁定${LOCK_MINUTES}分钟`,
+    });
+  }
+  if (user.disabled) throw new DomainError('ACCOUNT_DISABLED');
+
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + IDLE_MS);
+  await db.transaction().execute(async (trx) => {
+    await users.updateUser(trx, user.id, null, { failed_attempts: 0, locked_until: null, last_login_at: now });
+    const { id } = await sessions.insertSession(trx, {
+      token_hash: sha256(token),
+      user_id: user.id,
+      csrf_token: randomBytes(24).toString('base64url'),
+      active_region_code: user.region_code,
+      ip: input.ip,
+      expires_at: expiresAt,
+    });
+    await recordAudit(trx, who, {
+      action: 'auth.login',
+      entityType: 'session',
+      entityId: id,
+      regionCode: user.region_code,
+    });
+  });
+  const actor = await authenticate(db, token, input.ip);
+  if (!actor) throw new DomainError('INTERNAL_ERROR');
+  return { token, expiresAt, actor };
+}
+
+/** The actor behind a session cookie, or null if it is unknown, expired or disabled. */
+export async function authenticate(db: Db, token: string, ip: string | null, now = new Date()): Promise<Actor | null> {
+  const s = await sessions.findActiveSession(db, sha256(token), now);
+  if (!s) return null;
+  if (now.getTime() - s.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+    const expires = Math.min(now.getTime() + IDLE_MS, s.session_created_at.getTime() + ABSOLUTE_MS);
+    await sessions.touchSession(db, s.session_id, now, new Date(expires));
+  }
+  return {
+    userId: s.user_id,
+    username: s.username,
+    displayName: s.display_name,
+    role: s.role,
+    regionCode: s.region_code,
+    departmentId: s.department_id,
+    activeRegionCode: s.active_region_code,
+    scopePath: s.active_region_path,
+    mustChangePassword: s.must_change_password,
+    sessionId: s.session_id,
+    csrfToken: s.csrf_token,
+    ip,
+  };
+}
+
+export async function me(db: Db, actor: Actor): Promise<Me> {
+  const u = await users.findUserById(db, actor.userId);
+  const active = await getRegionInScope(db, { scopePath: '' }, actor.activeRegionCode);
+  if (!u) throw new DomainError('UNAUTHENTICATED');
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    phone: u.phone,
+    role: u.role,
+    regionCode: u.region_code,
+    regionName: u.region_name,
+    activeRegionCode: active.code,
+    activeRegionName: active.name,
+    departmentId: u.department_id,
+    departmentName: u.department_name,
+    mustChangePassword: u.must_change_password,
+    csrfToken: actor.csrfToken,
+  };
+}
+
+export async function logout(db: Db, actor: Actor): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sessions.deleteSession(trx, actor.sessionId);
+    await recordAudit(trx, auditActorOf(actor), {
+      action: 'auth.logout',
+      entityType: 'session',
+      entityId: actor.sessionId,
+      regionCode: actor.regionCode,
+    });
+  });
+}
+
+export async function changePassword(
+  db: Db,
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const hashed = await users.getPasswordHash(db, actor.userId);
+  if (!hashed || !(await verifyPassword(hashed, input.currentPassword))) throw new DomainError('PASSWORD_WRONG');
+  if (input.currentPassword === input.newPassword) throw new DomainError('PASSWORD_REUSED');
+  const problems = passwordProblems(input.newPassword, actor.username);
+  if (problems.length)
+    throw new DomainError('PASSWORD_TOO_WEAK', {
+      message: `密码不符合要求：${problems.join('；')}`,
+      issues: problems.map((message) => ({ path: 'newPassword', message })),
+    });
+  const newHash = await hashPassword(input.newPassword);
+  await db.transaction().execute(async (trx) => {
+    await users.updateUser(trx, actor.userId, null, { password_hash: newHash, must_change_password: false });
+    // Other sessions may belong to whoever knew the old password.
+    await sessions.deleteOtherSessions(trx, actor.userId, actor.sessionId);
+    await recordAudit(trx, auditActorOf(actor), {
+      action: 'auth.password_changed',
+      entityType: 'user',
+      entityId: actor.userId,
+      regionCode: actor.regionCode,
+    });
+  });
+}
+
+/** The region switcher: any region inside the user's own (not only the active one). */
+export async function switchRegion(db: Db, actor: Actor, regionCode: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const home = await getRegionInScope(trx, { scopePath: '' }, actor.regionCode);
+    const target = await getRegionInScope(trx, { scopePath: home.path }, regionCode);
+    await sessions.setActiveRegion(trx, actor.sessionId, target.code);
+    await recordAudit(trx, auditActorOf(actor), {
+      action: 'auth.region_switched',
+      entityType: 'session',
+      entityId: actor.sessionId,
+      regionCode: target.code,
+      before: { regionCode: actor.activeRegionCode },
+      after: { regionCode: target.code },
+    });
+  });
+}
+
+export async function updateProfile(
+  db: Db,
+  actor: Actor,
+  input: { displayName?: string | undefined; phone?: string | null | undefined },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await users.findUserById(trx, actor.userId);
+    if (!before) throw new DomainError('UNAUTHENTICATED');
+    await users.updateUser(trx, actor.userId, null, {
+      ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+      ...(input.phone !== undefined ? { phone: input.phone } : {}),
+    });
+    await recordAudit(trx, auditActorOf(actor), {
+      action: 'user.profile_updated',
+      entityType: 'user',
+      entityId: actor.userId,
+      regionCode: actor.regionCode,
+      before: { displayName: before.display_name, phone: before.phone },
+      after: { displayName: input.displayName ?? before.display_name, phone: input.phone === undefined ? before.phone : input.phone },
+    });
+  });
+}
+
+export async function purgeExpiredSessions(db: Db, now = new Date()): Promise<number> {
+  return sessions.deleteExpiredSessions(db, now);
+}

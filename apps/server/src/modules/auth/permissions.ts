@@ -1,0 +1,26 @@
+import type { Role } from '@xiangmu/contracts';
+import { DomainError } from '../../platform/http/domain-error';
+import type { Actor } from './actor';
+
+/**
+ * What each role may do, in one table. Region data scope is the second,
+ * independent check (regions/region.policy.ts): both must pass.
+ */
+export const permissions = {
+  'user.manage': ['city_admin', 'district_admin'],
+  'department.read': ['city_admin', 'district_admin', 'unit_officer', 'leader'],
+  'department.manage': ['city_admin', 'district_admin'],
+  'region.manage_grids': ['city_admin', 'district_admin'],
+  'audit.read': ['city_admin', 'district_admin'],
+  'job.manage': ['city_admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+export function can(actor: Pick<Actor, 'role'>, permission: Permission): boolean {
+  return (permissions[permission] as readonly Role[]).includes(actor.role);
+}
+
+export function assertCan(actor: Pick<Actor, 'role'>, permission: Permission): void {
+  if (!can(actor, permission)) throw new DomainError('FORBIDDEN');
+}

@@ -1,0 +1,204 @@
+import type { Role, User } from '@xiangmu/contracts';
+import type { Db } from '../../platform/database/db';
+import { DomainError } from '../../platform/http/domain-error';
+import { recordAudit } from '../audit/audit.service';
+import { auditActorOf, type Actor } from '../auth/actor';
+import { assertCan } from '../auth/permissions';
+import { getRegionInScope } from '../regions/region.service';
+import { assertPathInScope } from '../regions/region.policy';
+import { getDepartmentInScope } from './department.service';
+import { generatePassword, hashPassword } from './password';
+import { assertRoleAssignable, assertRoleFitsRegion } from './user.policy';
+import * as repo from './user.repository';
+
+type UserRow = NonNullable<Awaited<ReturnType<typeof repo.findUserById>>>;
+
+export function presentUser(u: UserRow, now = new Date()): User {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    phone: u.phone,
+    role: u.role,
+    regionCode: u.region_code,
+    regionName: u.region_name,
+    departmentId: u.department_id,
+    departmentName: u.department_name,
+    disabled: u.disabled,
+    locked: !!u.locked_until && u.locked_until > now,
+    mustChangePassword: u.must_change_password,
+    lastLoginAt: u.last_login_at?.toISOString() ?? null,
+    createdAt: u.created_at.toISOString(),
+    version: u.version,
+  };
+}
+
+async function getUserInScope(db: Db, actor: Actor, id: number): Promise<UserRow> {
+  const u = await repo.findUserById(db, id);
+  if (!u) throw new DomainError('USER_NOT_FOUND');
+  assertPathInScope(actor, u.region_path);
+  return u;
+}
+
+export async function getUser(db: Db, actor: Actor, id: number): Promise<User> {
+  assertCan(actor, 'user.manage');
+  return presentUser(await getUserInScope(db, actor, id));
+}
+
+export async function listUsers(
+  db: Db,
+  actor: Actor,
+  q: { q?: string | undefined; role?: Role | undefined; regionCode?: string | undefined; page: number; pageSize: number },
+) {
+  assertCan(actor, 'user.manage');
+  if (q.regionCode) await getRegionInScope(db, actor, q.regionCode);
+  const { items, total } = await repo.listUsers(db, { ...q, scopePath: actor.scopePath });
+  return { items: items.map((u) => presentUser(u)), total, page: q.page, pageSize: q.pageSize };
+}
+
+/** Department, if given, must lie in the user's own region. */
+async function checkDepartment(db: Db, actor: Actor, departmentId: number | null | undefined, regionCode: string) {
+  if (departmentId === null || departmentId === undefined) return;
+  const d = await getDepartmentInScope(db, actor, departmentId);
+  if (d.regionCode !== regionCode) throw new DomainError('DEPARTMENT_REGION_MISMATCH');
+}
+
+export async function createUser(
+  db: Db,
+  actor: Actor,
+  input: {
+    username: string;
+    displayName: string;
+    phone?: string | null | undefined;
+    role: Role;
+    regionCode: string;
+    departmentId?: number | null | undefined;
+  },
+): Promise<{ user: User; initialPassword: string }> {
+  assertCan(actor, 'user.manage');
+  assertRoleAssignable(actor, input.role);
+  const initialPassword = generatePassword();
+  const passwordHash = await hashPassword(initialPassword);
+  return db.transaction().execute(async (trx) => {
+    const region = await getRegionInScope(trx, actor, input.regionCode);
+    assertRoleFitsRegion(input.role, region.level);
+    await checkDepartment(trx, actor, input.departmentId, input.regionCode);
+    if (await repo.usernameTaken(trx, input.username)) throw new DomainError('USERNAME_TAKEN');
+    const { id } = await repo.insertUser(trx, {
+      username: input.username,
+      display_name: input.displayName,
+      phone: input.phone ?? null,
+      role: input.role,
+      region_code: input.regionCode,
+      department_id: input.departmentId ?? null,
+      password_hash: passwordHash,
+      must_change_password: true,
+    });
+    const user = presentUser((await repo.findUserById(trx, id))!);
+    await recordAudit(trx, auditActorOf(actor), {
+      action: 'user.created',
+      entityType: 'user',
+      entityId: id,
+      regionCode: user.regionCode,
+      after: user,
+    });
+    return { user, initialPassword };
+  });
+}
+
+export async function updateUser(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: {
+    displayName?: string | undefined;
+    phone?: string | null | undefined;
+    role?: Role | undefined;
+    regionCode?: string | undefined;
+    departmentId?: number | null | undefined;
+    disabled?: boolean | undefined;
+    version: number;
+  },
+): Promise<User> {
+  assertCan(actor, 'user.manage');
+  return db.transaction().execute(async (trx) => {
+    const current = await getUserInScope(trx, actor, id);
+    const before = presentUser(current);
+    if (before.version !== input.version) throw new DomainError('VERSION_CONFLICT', { current: before });
+    // An admin may not raise or move anyone beyond his own reach, himself included.
+    assertRoleAssignable(actor, current.role);
+    const role = input.role ?? current.role;
+    assertRoleAssignable(actor, role);
+    const regionCode = input.regionCode ?? current.region_code;
+    const region = await getRegionInScope(trx, actor, regionCode);
+    assertRoleFitsRegion(role, region.level);
+    const departmentId =
+      input.departmentId !== undefined
+        ? input.departmentId
+        : regionCode === current.region_code
+          ? current.department_id
+          : null;
+    await checkDepartment(trx, actor, departmentId, regionCode);
+    if (input.disabled && id === actor.userId) throw new DomainError('CANNOT_DISABLE_SELF');
+    const ok = await repo.updateUser(trx, id, input.version, {
+      ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+      ...(input.phone !== undefined ? { phone: input.phone } : {}),
+      role,
+      region_code: regionCode,
+      department_id: departmentId,
+      ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
+    });
+    if (!ok) throw new DomainError('VERSION_CONFLICT', { current: before });
+    const after = presentUser((await repo.findUserById(trx, id))!);
+    await recordAudit(trx, auditActorOf(actor), {
+      action: 'user.updated',
+      entityType: 'user',
+      entityId: id,
+      regionCode: after.regionCode,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+export async function resetPassword(db: Db, actor: Actor, id: number): Promise<{ initialPassword: string }> {
+  assertCan(actor, 'user.manage');
+  const initialPassword = generatePassword();
+  const passwordHash = await hashPassword(initialPassword);
+  return db.transaction().execute(async (trx) => {
+    const u = await getUserInScope(trx, actor, id);
+    assertRoleAssignable(actor, u.role);
+    await repo.updateUser(trx, id, null, {
+      password_hash: passwordHash,
+      must_change_password: true,
+      failed_attempts: 0,
+      locked_until: null,
+    });
+    await recordAudit(trx, auditActorOf(actor), {
+      action: 'user.password_reset',
+      entityType: 'user',
+      entityId: id,
+      regionCode: u.region_code,
+    });
+    return { initialPassword };
+  });
+}
+
+export async function unlockUser(db: Db, actor: Actor, id: number): Promise<User> {
+  assertCan(actor, 'user.manage');
+  return db.transaction().execute(async (trx) => {
+    const u = await getUserInScope(trx, actor, id);
+    await repo.updateUser(trx, id, null, { failed_attempts: 0, locked_until: null });
+    const after = presentUser((await repo.findUserById(trx, id))!);
+    await recordAudit(trx, auditActorOf(actor), {
+      action: 'user.unlocked',
+      entityType: 'user',
+      entityId: id,
+      regionCode: u.region_code,
+      before: { locked: presentUser(u).locked, failedAttempts: u.failed_attempts },
+      after: { locked: false, failedAttempts: 0 },
+    });
+    return after;
+  });
+}

@@ -1,0 +1,30 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { Role } from '@xiangmu/contracts';
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  phone: string | null;
+  role: Role;
+  region_code: string;
+  department_id: number | null;
+  password_hash: string;
+  must_change_password: boolean;
+  failed_attempts: Generated<number>;
+  locked_until: Date | null;
+  disabled: Generated<boolean>;
+  last_login_at: Date | null;
+  version: Generated<number>;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+export interface DepartmentTable {
+  id: Generated<number>;
+  name: string;
+  region_code: string;
+  version: Generated<number>;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}

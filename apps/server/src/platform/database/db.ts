@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { pgliteDialect } from './pglite-dialect';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+export type Engine = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Db;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+// Both engines return the same JS types: int8 → number (ids stay far below
+// 2^53), numeric → exact string (money), date → 'YYYY-MM-DD' string,
+// timestamptz → Date.
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+pg.types.setTypeParser(INT8, (v) => Number(v));
+pg.types.setTypeParser(DATE, (v) => v);
+
+export interface DatabaseOptions {
+  /** PostgreSQL server URL; without it the embedded PGlite is used */
+  url?: string | undefined;
+  /** PGlite data directory; undefined = in memory (tests) */
+  dataDir?: string | undefined;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    parsers: {
+      [DATE]: (v: string) => v,
+      [NUMERIC]: (v: string) => v,
+      [INT8]: (v: string) => Number(v),
+    },
+  });
+  const db = new Kysely<Database>({ dialect: pgliteDialect(pglite) });
+  return { db, engine: 'pglite', close: () => db.destroy() };
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './20261122_0001_foundation';
+
+/**
+ * Forward-only, timestamped. Add a new file and list it here; never edit a
+ * migration that has shipped.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261122_0001_foundation': foundation,
+};

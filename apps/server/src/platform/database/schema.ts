@@ -1,0 +1,16 @@
+// The whole database as Kysely sees it: each module owns its table types.
+import type { AuditLogTable } from '../../modules/audit/audit.table';
+import type { SessionTable } from '../../modules/auth/session.table';
+import type { RegionTable } from '../../modules/regions/region.table';
+import type { DepartmentTable, UserTable } from '../../modules/users/user.table';
+import type { JobScheduleTable, JobTable } from '../jobs/job.table';
+
+export interface Database {
+  regions: RegionTable;
+  departments: DepartmentTable;
+  users: UserTable;
+  sessions: SessionTable;
+  audit_log: AuditLogTable;
+  jobs: JobTable;
+  job_schedules: JobScheduleTable;
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { phone, plainName, username } from './text';
+
+export const roles = [
+  'city_admin',
+  'district_admin',
+  'unit_officer',
+  'leader',
+  'grid_worker',
+  'enterprise',
+  'viewer',
+] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+export const roleLabels: Record<Role, string> = {
+  city_admin: '市级管理员',
+  district_admin: '区县管理员',
+  unit_officer: '责任单位',
+  leader: '包保领导',
+  grid_worker: '网格员',
+  enterprise: '企业',
+  viewer: '只读查看',
+};
+
+export const PASSWORD_MIN_LENGTH = 8;
+
+/**
+ * Password rule (等保 style): 8–64 characters with at least three of
+ * upper case, lower case, digits and symbols. Returns Chinese problems.
+ */
+export function passwordProblems(password: string, user?: string): string[] {
+  const problems: string[] = [];
+  if (password.length < PASSWORD_MIN_LENGTH) problems.push(`密码至少${PASSWORD_MIN_LENGTH}位`);
+  if (password.length > 64) problems.push('密码不能超过64位');
+  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^a-zA-Z\d]/].filter((r) => r.test(password)).length;
+  if (classes < 3) problems.push('密码须包含大写字母、小写字母、数字、符号中的至少三类');
+  if (user && password.toLowerCase().includes(user.toLowerCase()))
+    problems.push('密码不能包含用户名');
+  return problems;
+}
+
+export const loginRequest = z.strictObject({
+  username: username,
+  password: z.string().min(1, '请输入密码').max(128),
+});
+export type LoginRequest = z.infer<typeof loginRequest>;
+
+export const changePasswordRequest = z.strictObject({
+  currentPassword: z.string().min(1, '请输入当前密码').max(128),
+  newPassword: z.string().min(1, '请输入新密码').max(128),
+});
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequest>;
+
+export const meResponse = z.object({
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  phone: z.string().nullable(),
+  role: roleSchema,
+  regionCode: z.string(),
+  regionName: z.string(),
+  activeRegionCode: z.string(),
+  activeRegionName: z.string(),
+  departmentId: z.number().nullable(),
+  departmentName: z.string().nullable(),
+  mustChangePassword: z.boolean(),
+  csrfToken: z.string(),
+});
+export type Me = z.infer<typeof meResponse>;
+
+export const switchRegionRequest = z.strictObject({ regionCode: z.string().min(6).max(32) });
+
+export const updateProfileRequest = z.strictObject({
+  displayName: plainName(30).optional(),
+  phone: phone.nullable().optional(),
+});

@@ -1,0 +1,54 @@
+/**
+ * Stable error codes shared by server and web. Every rejection the API sends
+ * carries one of these codes and its Chinese message.
+ */
+export const errorMessages = {
+  VALIDATION_FAILED: '提交的数据不符合要求',
+  MALFORMED_REQUEST: '请求格式错误，无法解析',
+  BODY_TOO_LARGE: '提交的内容过大',
+  UNSUPPORTED_MEDIA_TYPE: '不支持的内容类型，请以 JSON 格式提交',
+  NOT_FOUND: '请求的资源不存在',
+  UNAUTHENTICATED: '未登录或登录已过期，请重新登录',
+  CSRF_INVALID: '安全校验失败，请刷新页面后重试',
+  FORBIDDEN: '没有执行此操作的权限',
+  REGION_OUT_OF_SCOPE: '无权访问该区域的数据',
+  INVALID_CREDENTIALS: '用户名或密码错误',
+  ACCOUNT_LOCKED: '连续登录失败次数过多，账号已临时锁定，请稍后再试或联系管理员',
+  ACCOUNT_DISABLED: '账号已停用，请联系管理员',
+  TOO_MANY_ATTEMPTS: '尝试次数过多，请稍后再试',
+  PASSWORD_CHANGE_REQUIRED: '首次登录或密码已重置，请先修改密码',
+  PASSWORD_TOO_WEAK: '密码不符合要求',
+  PASSWORD_WRONG: '当前密码不正确',
+  PASSWORD_REUSED: '新密码不能与当前密码相同',
+  USERNAME_TAKEN: '用户名已存在',
+  USER_NOT_FOUND: '用户不存在',
+  DEPARTMENT_NOT_FOUND: '部门不存在',
+  DEPARTMENT_NAME_TAKEN: '该区域下已有同名部门',
+  DEPARTMENT_REGION_MISMATCH: '部门不属于所选区域',
+  REGION_NOT_FOUND: '行政区划不存在',
+  REGION_CODE_TAKEN: '区划代码已存在',
+  REGION_PARENT_INVALID: '网格只能建在街道/乡镇或上一级网格之下',
+  REGION_NOT_EDITABLE: '国家标准行政区划不可修改，只能修改自建网格',
+  ROLE_NOT_ASSIGNABLE: '不能授予高于自己权限的角色',
+  ROLE_REGION_MISMATCH: '该角色不能设在所选层级的区域',
+  CANNOT_DISABLE_SELF: '不能停用自己的账号',
+  VERSION_CONFLICT: '数据已被他人修改，请刷新后再保存',
+  JOB_NOT_FOUND: '后台任务不存在',
+  INTERNAL_ERROR: '服务器内部错误，请稍后重试',
+} as const;
+
+export type ErrorCode = keyof typeof errorMessages;
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** The JSON body of every non-2xx API response. */
+export interface ApiErrorBody {
+  code: ErrorCode;
+  message: string;
+  issues?: FieldIssue[];
+  /** For VERSION_CONFLICT: the record as it is now. */
+  current?: unknown;
+}

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+// Zod's own messages (wrong type, too short …) in Simplified Chinese.
+z.config(z.locales.zhCN());
+
+export * from './errors';
+export * from './text';
+export * from './common';
+export * from './auth';
+export * from './regions';
+export * from './users';
+export * from './audit';
+export * from './jobs';

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { roleSchema } from './auth';
+import { pageQuery } from './common';
+import { phone, plainName, username } from './text';
+
+export const user = z.object({
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  phone: z.string().nullable(),
+  role: roleSchema,
+  regionCode: z.string(),
+  regionName: z.string(),
+  departmentId: z.number().nullable(),
+  departmentName: z.string().nullable(),
+  disabled: z.boolean(),
+  locked: z.boolean(),
+  mustChangePassword: z.boolean(),
+  lastLoginAt: z.string().nullable(),
+  createdAt: z.string(),
+  version: z.number(),
+});
+export type User = z.infer<typeof user>;
+
+export const userListQuery = z.strictObject({
+  ...pageQuery,
+  q: z.string().trim().max(40).optional(),
+  role: roleSchema.optional(),
+  regionCode: z.string().max(32).optional(),
+});
+
+export const createUserRequest = z.strictObject({
+  username,
+  displayName: plainName(30),
+  phone: phone.nullable().optional(),
+  role: roleSchema,
+  regionCode: z.string().min(6).max(32),
+  departmentId: z.number().int().positive().nullable().optional(),
+});
+
+/** The generated one-time password is shown once to the admin. */
+export const createUserResponse = z.object({ user, initialPassword: z.string() });
+
+export const updateUserRequest = z.strictObject({
+  displayName: plainName(30).optional(),
+  phone: phone.nullable().optional(),
+  role: roleSchema.optional(),
+  regionCode: z.string().min(6).max(32).optional(),
+  departmentId: z.number().int().positive().nullable().optional(),
+  disabled: z.boolean().optional(),
+  version: z.number().int(),
+});
+
+export const resetPasswordResponse = z.object({ initialPassword: z.string() });
+
+export const department = z.object({
+  id: z.number(),
+  name: z.string(),
+  regionCode: z.string(),
+  regionName: z.string(),
+  userCount: z.number(),
+  version: z.number(),
+});
+export type Department = z.infer<typeof department>;
+
+export const departmentListQuery = z.strictObject({
+  regionCode: z.string().max(32).optional(),
+  q: z.string().trim().max(40).optional(),
+});
+
+export const createDepartmentRequest = z.strictObject({
+  name: plainName(60),
+  regionCode: z.string().min(6).max(32),
+});
+
+export const updateDepartmentRequest = z.strictObject({
+  name: plainName(60),
+  version: z.number().int(),
+});
