@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionCode } from './text';
 import { pageQuery } from './common';
 
 export const auditEntry = z.object({
@@ -21,7 +22,7 @@ export const auditListQuery = z.strictObject({
   actor: z.string().trim().max(40).optional(),
   action: z.string().trim().max(60).optional(),
   entityType: z.string().trim().max(40).optional(),
-  regionCode: z.string().max(32).optional(),
+  regionCode: regionCode.optional(),
   from: z.iso.date('日期格式应为 YYYY-MM-DD').optional(),
   to: z.iso.date('日期格式应为 YYYY-MM-DD').optional(),
 });

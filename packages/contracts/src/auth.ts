@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { phone, plainName, username } from './text';
+import { phone, plainName, regionCode, username } from './text';
 
 export const roles = [
   'city_admin',
@@ -69,7 +69,7 @@ export const meResponse = z.object({
 });
 export type Me = z.infer<typeof meResponse>;
 
-export const switchRegionRequest = z.strictObject({ regionCode: z.string().min(6).max(32) });
+export const switchRegionRequest = z.strictObject({ regionCode: regionCode });
 
 export const updateProfileRequest = z.strictObject({
   displayName: plainName(30).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { plainName } from './text';
+import { plainName, regionCode } from './text';
 
 export const regionLevels = ['city', 'district', 'street', 'grid1', 'grid2', 'grid3', 'micro'] as const;
 export const regionLevelSchema = z.enum(regionLevels);
@@ -31,11 +31,11 @@ export type Region = z.infer<typeof region>;
 export const regionListQuery = z.strictObject({
   /** deepest level to return; streets and grids are many */
   maxLevel: regionLevelSchema.optional(),
-  parentCode: z.string().max(32).optional(),
+  parentCode: regionCode.optional(),
 });
 
 export const createGridRequest = z.strictObject({
-  parentCode: z.string().min(6).max(32),
+  parentCode: regionCode,
   name: plainName(40),
   level: z.enum(gridLevels),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { roleSchema } from './auth';
 import { pageQuery } from './common';
-import { phone, plainName, username } from './text';
+import { phone, plainName, regionCode, username } from './text';
 
 export const user = z.object({
   id: z.number(),
@@ -26,7 +26,7 @@ export const userListQuery = z.strictObject({
   ...pageQuery,
   q: z.string().trim().max(40).optional(),
   role: roleSchema.optional(),
-  regionCode: z.string().max(32).optional(),
+  regionCode: regionCode.optional(),
 });
 
 export const createUserRequest = z.strictObject({
@@ -34,7 +34,7 @@ export const createUserRequest = z.strictObject({
   displayName: plainName(30),
   phone: phone.nullable().optional(),
   role: roleSchema,
-  regionCode: z.string().min(6).max(32),
+  regionCode: regionCode,
   departmentId: z.number().int().positive().nullable().optional(),
 });
 
@@ -45,7 +45,7 @@ export const updateUserRequest = z.strictObject({
   displayName: plainName(30).optional(),
   phone: phone.nullable().optional(),
   role: roleSchema.optional(),
-  regionCode: z.string().min(6).max(32).optional(),
+  regionCode: regionCode.optional(),
   departmentId: z.number().int().positive().nullable().optional(),
   disabled: z.boolean().optional(),
   version: z.number().int(),
@@ -64,13 +64,13 @@ export const department = z.object({
 export type Department = z.infer<typeof department>;
 
 export const departmentListQuery = z.strictObject({
-  regionCode: z.string().max(32).optional(),
+  regionCode: regionCode.optional(),
   q: z.string().trim().max(40).optional(),
 });
 
 export const createDepartmentRequest = z.strictObject({
   name: plainName(60),
-  regionCode: z.string().min(6).max(32),
+  regionCode: regionCode,
 });
 
 export const updateDepartmentRequest = z.strictObject({

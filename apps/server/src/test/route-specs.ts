@@ -1,0 +1,212 @@
+import type { Role } from '@xiangmu/contracts';
+import { roles, OWN, OWN_STREET, type Cast, type Session, type TestContext } from './harness';
+
+/**
+ * Every /api route, with who may call it and how its data scope shows.
+ * The data-scope, audit and bad-input tests all run from this table, and a
+ * route the server registers without a row here fails them: a new endpoint
+ * joins by adding one entry.
+ *
+ * kind:
+ *  - 'public': no session needed
+ *  - 'self':   acts on the caller only; every role, no region target
+ *  - 'item':   acts on one record in OWN: a caller from SIBLING gets 403 REGION_OUT_OF_SCOPE
+ *  - 'list':   lists records: the OWN record is in the caller's list only if he is from OWN
+ *  - 'global': city-wide system function; the role check is the scope
+ */
+export interface RouteSpec {
+  kind: 'public' | 'self' | 'item' | 'list' | 'global';
+  roles: readonly Role[];
+  /** builds the request against the fixture world; may read current versions */
+  build: (w: World, caller: Session) => Promise<{ url: string; body?: Record<string, unknown> }>;
+  /** for 'list': whether the response contains the OWN fixture record */
+  containsOwn?: (body: any, w: World) => boolean;
+  /** the audit action a successful call must write (writes only) */
+  audit?: string;
+  /** bookkeeping after a 2xx (e.g. the caller's new password) */
+  onSuccess?: (w: World, caller: Session, body: Record<string, unknown> | undefined) => void;
+  /** scoped by the caller's home region, not the active one (the region switcher) */
+  homeScoped?: boolean;
+  /** string fields that accept any text (passwords) */
+  freeText?: string[];
+}
+
+export interface World {
+  ctx: TestContext;
+  cast: Cast;
+  /** a user, a grid and an audit row living in OWN */
+  targetUserId: number;
+  targetGridCode: string;
+  ownAuditId: number;
+  passwords: Map<number, string>;
+  seq: () => number;
+}
+
+const all = roles;
+const admins = ['city_admin', 'district_admin'] as const;
+const deptReaders = ['city_admin', 'district_admin', 'unit_officer', 'leader'] as const;
+
+const version = async (w: World, table: 'users' | 'departments' | 'regions', key: number | string) => {
+  const q = w.ctx.db.selectFrom(table).select('version');
+  const row = await (table === 'regions'
+    ? q.where('code' as never, '=', key as never)
+    : q.where('id' as never, '=', key as never)
+  ).executeTakeFirstOrThrow();
+  return (row as { version: number }).version;
+};
+
+export const routeSpecs: Record<string, RouteSpec> = {
+  'POST /api/auth/login': {
+    kind: 'public',
+    roles: all,
+    build: async () => ({ url: '/api/auth/login', body: { username: 'own_viewer', password: 'Fixture-Pass-2026' } }),
+    audit: 'auth.login',
+    freeText: ['password'],
+  },
+  'POST /api/auth/logout': { kind: 'self', roles: all, build: async () => ({ url: '/api/auth/logout' }), audit: 'auth.logout' },
+  'GET /api/me': { kind: 'self', roles: all, build: async () => ({ url: '/api/me' }) },
+  'PATCH /api/me': {
+    kind: 'self',
+    roles: all,
+    build: async () => ({ url: '/api/me', body: { displayName: '新名字' } }),
+    audit: 'user.profile_updated',
+  },
+  'POST /api/me/password': {
+    kind: 'self',
+    roles: all,
+    build: async (w, caller) => {
+      const next = `New-Pass-${w.seq()}x`;
+      const current = w.passwords.get(caller.userId) ?? 'Fixture-Pass-2026';
+      return { url: '/api/me/password', body: { currentPassword: current, newPassword: next } };
+    },
+    onSuccess: (w, caller, body) => w.passwords.set(caller.userId, String(body!.newPassword)),
+    audit: 'auth.password_changed',
+    freeText: ['currentPassword', 'newPassword'],
+  },
+  'PUT /api/me/region': {
+    kind: 'item',
+    roles: all,
+    build: async () => ({ url: '/api/me/region', body: { regionCode: OWN_STREET } }),
+    homeScoped: true,
+    audit: 'auth.region_switched',
+  },
+  'GET /api/users': {
+    kind: 'list',
+    roles: admins,
+    build: async () => ({ url: '/api/users?pageSize=200' }),
+    containsOwn: (b, w) => b.items.some((u: { id: number }) => u.id === w.targetUserId),
+  },
+  'POST /api/users': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({
+      url: '/api/users',
+      body: { username: `new_user_${w.seq()}`, displayName: '新用户', role: 'viewer', regionCode: OWN },
+    }),
+    audit: 'user.created',
+  },
+  'GET /api/users/:id': { kind: 'item', roles: admins, build: async (w) => ({ url: `/api/users/${w.targetUserId}` }) },
+  'PATCH /api/users/:id': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({
+      url: `/api/users/${w.targetUserId}`,
+      body: { displayName: `改名${w.seq()}`, version: await version(w, 'users', w.targetUserId) },
+    }),
+    audit: 'user.updated',
+  },
+  'POST /api/users/:id/reset-password': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({ url: `/api/users/${w.targetUserId}/reset-password` }),
+    audit: 'user.password_reset',
+  },
+  'POST /api/users/:id/unlock': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({ url: `/api/users/${w.targetUserId}/unlock` }),
+    audit: 'user.unlocked',
+  },
+  'GET /api/departments': {
+    kind: 'list',
+    roles: deptReaders,
+    build: async () => ({ url: '/api/departments' }),
+    containsOwn: (b, w) => b.some((d: { id: number }) => d.id === w.cast.departmentOwn),
+  },
+  'POST /api/departments': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({ url: '/api/departments', body: { name: `新部门${w.seq()}`, regionCode: OWN } }),
+    audit: 'department.created',
+  },
+  'GET /api/departments/:id': {
+    kind: 'item',
+    roles: deptReaders,
+    build: async (w) => ({ url: `/api/departments/${w.cast.departmentOwn}` }),
+  },
+  'PATCH /api/departments/:id': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({
+      url: `/api/departments/${w.cast.departmentOwn}`,
+      body: { name: `经开区建设局${w.seq()}`, version: await version(w, 'departments', w.cast.departmentOwn) },
+    }),
+    audit: 'department.updated',
+  },
+  'GET /api/regions': {
+    kind: 'list',
+    roles: all,
+    build: async () => ({ url: '/api/regions' }),
+    containsOwn: (b) => b.some((r: { code: string }) => r.code === OWN_STREET),
+  },
+  'GET /api/regions/:code': { kind: 'item', roles: all, build: async () => ({ url: `/api/regions/${OWN_STREET}` }) },
+  'POST /api/regions/grids': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({ url: '/api/regions/grids', body: { parentCode: OWN_STREET, name: `测试网格${w.seq()}`, level: 'grid1' } }),
+    audit: 'region.grid_created',
+  },
+  'PATCH /api/regions/:code': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({
+      url: `/api/regions/${w.targetGridCode}`,
+      body: { name: `网格${w.seq()}`, version: await version(w, 'regions', w.targetGridCode) },
+    }),
+    audit: 'region.grid_renamed',
+  },
+  'GET /api/audit': {
+    kind: 'list',
+    roles: admins,
+    build: async () => ({ url: '/api/audit?pageSize=200&action=region.grid_created' }),
+    containsOwn: (b, w) => b.items.some((e: { id: number }) => e.id === w.ownAuditId),
+  },
+  'GET /api/jobs': { kind: 'global', roles: ['city_admin'], build: async () => ({ url: '/api/jobs' }) },
+  'GET /api/jobs/runs': { kind: 'global', roles: ['city_admin'], build: async () => ({ url: '/api/jobs/runs' }) },
+  'POST /api/jobs/:name/run': {
+    kind: 'global',
+    roles: ['city_admin'],
+    build: async () => ({ url: '/api/jobs/sessions.purge/run' }),
+    audit: 'job.run_requested',
+  },
+};
+
+/** Builds the fixture world that the specs address. */
+export async function createWorld(ctx: TestContext, cast: Cast): Promise<World> {
+  let n = 0;
+  const seq = () => ++n;
+  const targetUserId = await ctx.createUser({ username: 'target_user', role: 'viewer', region: OWN });
+  const cityAdmin = await ctx.sessionFor(cast.own.city_admin);
+  const grid = await ctx.request('POST', '/api/regions/grids', {
+    as: cityAdmin,
+    body: { parentCode: OWN_STREET, name: '目标网格', level: 'grid1' },
+  });
+  if (grid.status !== 200) throw new Error(`fixture grid: ${JSON.stringify(grid.body)}`);
+  const audit = await ctx.db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('region_code', 'like', `${OWN}%`)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+  return { ctx, cast, targetUserId, targetGridCode: grid.body.code, ownAuditId: audit.id, passwords: new Map(), seq };
+}
