@@ -5,7 +5,7 @@ import { systemActor } from './modules/auth/actor';
 import { purgeSessionsJob } from './modules/auth/auth.jobs';
 import { authRoutes } from './modules/auth/auth.routes';
 import { authenticate } from './modules/auth/auth.service';
-import { LoginThrottle } from './modules/auth/login-throttle';
+import type { LoginThrottle } from './modules/auth/login-throttle';
 import { jobRoutes } from './modules/jobs/job.routes';
 import { regionRoutes } from './modules/regions/region.routes';
 import { ensureOfficialRegions } from './modules/regions/region.service';
@@ -30,7 +30,10 @@ export interface XiangmuOptions {
 }
 
 /** Prepares the database (migrate, reference data, first admin, demo data). */
-export async function prepareDatabase(db: Parameters<typeof migrateToLatest>[0], opts: Pick<XiangmuOptions, 'adminPassword' | 'demoSeed'>) {
+export async function prepareDatabase(
+  db: Parameters<typeof migrateToLatest>[0],
+  opts: Pick<XiangmuOptions, 'adminPassword' | 'demoSeed'>,
+) {
   const migrated = await migrateToLatest(db);
   const loaded = await ensureOfficialRegions(db);
   if (loaded > 0)
@@ -54,7 +57,13 @@ export async function createXiangmu(opts: XiangmuOptions) {
     jobs.register(purgeSessionsJob);
     await jobs.ensureSchedules();
     const app = await buildApp(
-      { db, engine, jobs, secureCookies: opts.secureCookies, authenticate: (t, ip) => authenticate(db, t, ip) },
+      {
+        db,
+        engine,
+        jobs,
+        secureCookies: opts.secureCookies,
+        authenticate: (t, ip) => authenticate(db, t, ip),
+      },
       {
         logger: opts.logger,
         webDist: opts.webDist,

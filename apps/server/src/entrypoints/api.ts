@@ -22,7 +22,9 @@ const xm = await createXiangmu({
 if (xm.generatedAdminPassword) {
   // Printed once, on the first start only.
   log.warn(`已创建市级管理员 admin，初始密码：${xm.generatedAdminPassword}（首次登录须修改）`);
-  console.log(`\n  首次启动：管理员账号 admin，初始密码 ${xm.generatedAdminPassword}（首次登录须修改）\n`);
+  console.log(
+    `\n  首次启动：管理员账号 admin，初始密码 ${xm.generatedAdminPassword}（首次登录须修改）\n`,
+  );
 }
 
 await xm.app.listen({ port: config.port, host: config.host });

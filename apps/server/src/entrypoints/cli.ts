@@ -18,8 +18,12 @@ try {
       break;
     }
     case 'db:seed': {
-      const r = await prepareDatabase(handle.db, { adminPassword: config.adminPassword, demoSeed: true });
-      if (r.generatedAdminPassword) console.log(`管理员 admin 初始密码：${r.generatedAdminPassword}（首次登录须修改）`);
+      const r = await prepareDatabase(handle.db, {
+        adminPassword: config.adminPassword,
+        demoSeed: true,
+      });
+      if (r.generatedAdminPassword)
+        console.log(`管理员 admin 初始密码：${r.generatedAdminPassword}（首次登录须修改）`);
       console.log(r.demoSeeded ? '演示数据已载入' : '演示数据此前已载入，未重复写入');
       break;
     }
@@ -27,8 +31,12 @@ try {
       // Drops everything, the append-only audit log included: a deliberate,
       // whole-database operation for development and demos only.
       await sql`DROP SCHEMA public CASCADE; CREATE SCHEMA public;`.execute(handle.db);
-      const r = await prepareDatabase(handle.db, { adminPassword: config.adminPassword, demoSeed: config.demoSeed });
-      if (r.generatedAdminPassword) console.log(`管理员 admin 初始密码：${r.generatedAdminPassword}（首次登录须修改）`);
+      const r = await prepareDatabase(handle.db, {
+        adminPassword: config.adminPassword,
+        demoSeed: config.demoSeed,
+      });
+      if (r.generatedAdminPassword)
+        console.log(`管理员 admin 初始密码：${r.generatedAdminPassword}（首次登录须修改）`);
       console.log(`已重建 ${where}`);
       break;
     }

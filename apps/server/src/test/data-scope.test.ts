@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTableOf } from '../platform/http/app';
-import { castSession, createCast, createTestContext, hasChinese, roles, type TestContext } from './harness';
+import {
+  castSession,
+  createCast,
+  createTestContext,
+  hasChinese,
+  roles,
+  type TestContext,
+} from './harness';
 import { createWorld, routeSpecs, type World } from './route-specs';
 
 let ctx: TestContext;
@@ -14,14 +21,22 @@ afterAll(() => ctx?.close());
 
 describe('route table', () => {
   it('every registered /api route has a data-scope spec, and every spec a route', () => {
-    const registered = routeTableOf(ctx.xm.app).map((r) => `${r.method} ${r.url}`).sort();
+    const registered = routeTableOf(ctx.xm.app)
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
     expect(registered.length).toBeGreaterThan(20);
     expect(registered).toEqual(Object.keys(routeSpecs).sort());
   });
 
   it('public routes are exactly the ones the specs call public', () => {
-    const publicRoutes = routeTableOf(ctx.xm.app).filter((r) => r.public).map((r) => `${r.method} ${r.url}`);
-    expect(publicRoutes).toEqual(Object.entries(routeSpecs).filter(([, s]) => s.kind === 'public').map(([k]) => k));
+    const publicRoutes = routeTableOf(ctx.xm.app)
+      .filter((r) => r.public)
+      .map((r) => `${r.method} ${r.url}`);
+    expect(publicRoutes).toEqual(
+      Object.entries(routeSpecs)
+        .filter(([, s]) => s.kind === 'public')
+        .map(([k]) => k),
+    );
   });
 });
 

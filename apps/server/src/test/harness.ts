@@ -57,14 +57,24 @@ export interface TestContext {
     url: string,
     opts?: { as?: Session; body?: unknown; headers?: Record<string, string>; rawBody?: string },
   ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
-  createUser(u: { username: string; role: Role; region: string; departmentId?: number | null; mustChange?: boolean }): Promise<number>;
-  countRows(table: 'users' | 'departments' | 'regions' | 'audit_log' | 'sessions' | 'jobs'): Promise<number>;
+  createUser(u: {
+    username: string;
+    role: Role;
+    region: string;
+    departmentId?: number | null;
+    mustChange?: boolean;
+  }): Promise<number>;
+  countRows(
+    table: 'users' | 'departments' | 'regions' | 'audit_log' | 'sessions' | 'jobs',
+  ): Promise<number>;
   close(): Promise<void>;
 }
 
 let hashed: Promise<string> | undefined;
 
-export async function createTestContext(opts: { demoSeed?: boolean; throttle?: LoginThrottle } = {}): Promise<TestContext> {
+export async function createTestContext(
+  opts: { demoSeed?: boolean; throttle?: LoginThrottle } = {},
+): Promise<TestContext> {
   const database = await freshDatabase();
   const xm = await createXiangmu({
     database: { url: database.url, poolSize: 4 },
@@ -82,7 +92,11 @@ export async function createTestContext(opts: { demoSeed?: boolean; throttle?: L
     xm,
     db,
     async sessionFor(username, activeRegion) {
-      const u = await db.selectFrom('users').select(['id', 'region_code']).where('username', '=', username).executeTakeFirstOrThrow();
+      const u = await db
+        .selectFrom('users')
+        .select(['id', 'region_code'])
+        .where('username', '=', username)
+        .executeTakeFirstOrThrow();
       const token = randomBytes(24).toString('base64url');
       const csrf = randomBytes(16).toString('base64url');
       await insertSession(db, {
@@ -104,7 +118,12 @@ export async function createTestContext(opts: { demoSeed?: boolean; throttle?: L
       let payload: string | undefined = o.rawBody;
       if (o.body !== undefined) payload = JSON.stringify(o.body);
       if (payload !== undefined) headers['content-type'] ??= 'application/json';
-      const res = await xm.app.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+      const res = await xm.app.inject({
+        method: method as 'GET',
+        url,
+        headers,
+        ...(payload !== undefined ? { payload } : {}),
+      });
       let body: unknown = res.body;
       try {
         body = res.json();
@@ -127,7 +146,10 @@ export async function createTestContext(opts: { demoSeed?: boolean; throttle?: L
       return id;
     },
     async countRows(table) {
-      const r = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
     async close() {
@@ -139,7 +161,15 @@ export async function createTestContext(opts: { demoSeed?: boolean; throttle?: L
 }
 
 /** The fixture cast: one user of every role in OWN, and in SIBLING. */
-export const roles: Role[] = ['city_admin', 'district_admin', 'unit_officer', 'leader', 'grid_worker', 'enterprise', 'viewer'];
+export const roles: Role[] = [
+  'city_admin',
+  'district_admin',
+  'unit_officer',
+  'leader',
+  'grid_worker',
+  'enterprise',
+  'viewer',
+];
 
 export interface Cast {
   departmentOwn: number;
@@ -151,8 +181,14 @@ export interface Cast {
 }
 
 export async function createCast(ctx: TestContext): Promise<Cast> {
-  const { id: departmentOwn } = await insertDepartment(ctx.db, { name: '经开区建设局', region_code: OWN });
-  const { id: departmentSibling } = await insertDepartment(ctx.db, { name: '金水区住建局', region_code: SIBLING });
+  const { id: departmentOwn } = await insertDepartment(ctx.db, {
+    name: '经开区建设局',
+    region_code: OWN,
+  });
+  const { id: departmentSibling } = await insertDepartment(ctx.db, {
+    name: '金水区住建局',
+    region_code: SIBLING,
+  });
   const own = {} as Record<Role, string>;
   const sibling = {} as Record<Role, string>;
   for (const role of roles) {
@@ -178,7 +214,10 @@ export async function createCast(ctx: TestContext): Promise<Cast> {
 /** A session for the cast member; the sibling city admin works in SIBLING. */
 export function castSession(ctx: TestContext, cast: Cast, role: Role, side: 'own' | 'sibling') {
   const username = cast[side][role];
-  return ctx.sessionFor(username, side === 'sibling' && role === 'city_admin' ? SIBLING : undefined);
+  return ctx.sessionFor(
+    username,
+    side === 'sibling' && role === 'city_admin' ? SIBLING : undefined,
+  );
 }
 
 export const hasChinese = (s: unknown) => typeof s === 'string' && /[\u4e00-\u9fff]/.test(s);

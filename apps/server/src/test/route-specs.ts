@@ -46,11 +46,16 @@ const all = roles;
 const admins = ['city_admin', 'district_admin'] as const;
 const deptReaders = ['city_admin', 'district_admin', 'unit_officer', 'leader'] as const;
 
-const version = async (w: World, table: 'users' | 'departments' | 'regions', key: number | string) => {
+const version = async (
+  w: World,
+  table: 'users' | 'departments' | 'regions',
+  key: number | string,
+) => {
   const q = w.ctx.db.selectFrom(table).select('version');
-  const row = await (table === 'regions'
-    ? q.where('code' as never, '=', key as never)
-    : q.where('id' as never, '=', key as never)
+  const row = await (
+    table === 'regions'
+      ? q.where('code' as never, '=', key as never)
+      : q.where('id' as never, '=', key as never)
   ).executeTakeFirstOrThrow();
   return (row as { version: number }).version;
 };
@@ -59,11 +64,19 @@ export const routeSpecs: Record<string, RouteSpec> = {
   'POST /api/auth/login': {
     kind: 'public',
     roles: all,
-    build: async () => ({ url: '/api/auth/login', body: { username: 'own_viewer', password: 'Fixture-Pass-2026' } }),
+    build: async () => ({
+      url: '/api/auth/login',
+      body: { username: 'own_viewer', password: 'Fixture-Pass-2026' },
+    }),
     audit: 'auth.login',
     freeText: ['password'],
   },
-  'POST /api/auth/logout': { kind: 'self', roles: all, build: async () => ({ url: '/api/auth/logout' }), audit: 'auth.logout' },
+  'POST /api/auth/logout': {
+    kind: 'self',
+    roles: all,
+    build: async () => ({ url: '/api/auth/logout' }),
+    audit: 'auth.logout',
+  },
   'GET /api/me': { kind: 'self', roles: all, build: async () => ({ url: '/api/me' }) },
   'PATCH /api/me': {
     kind: 'self',
@@ -101,11 +114,20 @@ export const routeSpecs: Record<string, RouteSpec> = {
     roles: admins,
     build: async (w) => ({
       url: '/api/users',
-      body: { username: `new_user_${w.seq()}`, displayName: '新用户', role: 'viewer', regionCode: OWN },
+      body: {
+        username: `new_user_${w.seq()}`,
+        displayName: '新用户',
+        role: 'viewer',
+        regionCode: OWN,
+      },
     }),
     audit: 'user.created',
   },
-  'GET /api/users/:id': { kind: 'item', roles: admins, build: async (w) => ({ url: `/api/users/${w.targetUserId}` }) },
+  'GET /api/users/:id': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({ url: `/api/users/${w.targetUserId}` }),
+  },
   'PATCH /api/users/:id': {
     kind: 'item',
     roles: admins,
@@ -136,7 +158,10 @@ export const routeSpecs: Record<string, RouteSpec> = {
   'POST /api/departments': {
     kind: 'item',
     roles: admins,
-    build: async (w) => ({ url: '/api/departments', body: { name: `新部门${w.seq()}`, regionCode: OWN } }),
+    build: async (w) => ({
+      url: '/api/departments',
+      body: { name: `新部门${w.seq()}`, regionCode: OWN },
+    }),
     audit: 'department.created',
   },
   'GET /api/departments/:id': {
@@ -149,7 +174,10 @@ export const routeSpecs: Record<string, RouteSpec> = {
     roles: admins,
     build: async (w) => ({
       url: `/api/departments/${w.cast.departmentOwn}`,
-      body: { name: `经开区建设局${w.seq()}`, version: await version(w, 'departments', w.cast.departmentOwn) },
+      body: {
+        name: `经开区建设局${w.seq()}`,
+        version: await version(w, 'departments', w.cast.departmentOwn),
+      },
     }),
     audit: 'department.updated',
   },
@@ -159,11 +187,18 @@ export const routeSpecs: Record<string, RouteSpec> = {
     build: async () => ({ url: '/api/regions' }),
     containsOwn: (b) => b.some((r: { code: string }) => r.code === OWN_STREET),
   },
-  'GET /api/regions/:code': { kind: 'item', roles: all, build: async () => ({ url: `/api/regions/${OWN_STREET}` }) },
+  'GET /api/regions/:code': {
+    kind: 'item',
+    roles: all,
+    build: async () => ({ url: `/api/regions/${OWN_STREET}` }),
+  },
   'POST /api/regions/grids': {
     kind: 'item',
     roles: admins,
-    build: async (w) => ({ url: '/api/regions/grids', body: { parentCode: OWN_STREET, name: `测试网格${w.seq()}`, level: 'grid1' } }),
+    build: async (w) => ({
+      url: '/api/regions/grids',
+      body: { parentCode: OWN_STREET, name: `测试网格${w.seq()}`, level: 'grid1' },
+    }),
     audit: 'region.grid_created',
   },
   'PATCH /api/regions/:code': {
@@ -181,8 +216,16 @@ export const routeSpecs: Record<string, RouteSpec> = {
     build: async () => ({ url: '/api/audit?pageSize=200&action=region.grid_created' }),
     containsOwn: (b, w) => b.items.some((e: { id: number }) => e.id === w.ownAuditId),
   },
-  'GET /api/jobs': { kind: 'global', roles: ['city_admin'], build: async () => ({ url: '/api/jobs' }) },
-  'GET /api/jobs/runs': { kind: 'global', roles: ['city_admin'], build: async () => ({ url: '/api/jobs/runs' }) },
+  'GET /api/jobs': {
+    kind: 'global',
+    roles: ['city_admin'],
+    build: async () => ({ url: '/api/jobs' }),
+  },
+  'GET /api/jobs/runs': {
+    kind: 'global',
+    roles: ['city_admin'],
+    build: async () => ({ url: '/api/jobs/runs' }),
+  },
   'POST /api/jobs/:name/run': {
     kind: 'global',
     roles: ['city_admin'],
@@ -195,7 +238,11 @@ export const routeSpecs: Record<string, RouteSpec> = {
 export async function createWorld(ctx: TestContext, cast: Cast): Promise<World> {
   let n = 0;
   const seq = () => ++n;
-  const targetUserId = await ctx.createUser({ username: 'target_user', role: 'viewer', region: OWN });
+  const targetUserId = await ctx.createUser({
+    username: 'target_user',
+    role: 'viewer',
+    region: OWN,
+  });
   const cityAdmin = await ctx.sessionFor(cast.own.city_admin);
   const grid = await ctx.request('POST', '/api/regions/grids', {
     as: cityAdmin,
@@ -208,5 +255,13 @@ export async function createWorld(ctx: TestContext, cast: Cast): Promise<World> 
     .where('region_code', 'like', `${OWN}%`)
     .orderBy('id', 'desc')
     .executeTakeFirstOrThrow();
-  return { ctx, cast, targetUserId, targetGridCode: grid.body.code, ownAuditId: audit.id, passwords: new Map(), seq };
+  return {
+    ctx,
+    cast,
+    targetUserId,
+    targetGridCode: grid.body.code,
+    ownAuditId: audit.id,
+    passwords: new Map(),
+    seq,
+  };
 }

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { castSession, createCast, createTestContext, hasChinese, type TestContext } from './harness';
+import {
+  castSession,
+  createCast,
+  createTestContext,
+  hasChinese,
+  type TestContext,
+} from './harness';
 import { createWorld, routeSpecs, type World } from './route-specs';
 
 let ctx: TestContext;
@@ -39,8 +45,14 @@ describe('every write is audited', () => {
   it.each(writeRoutes)('%s writes its audit row in the same request', async (key, spec) => {
     const caller = await allowedCaller(key);
     const { url, body } = await spec.build(w, caller);
-    const before = await ctx.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('max')).executeTakeFirstOrThrow();
-    const res = await ctx.request(key.split(' ')[0]!, url, { as: spec.kind === 'public' ? undefined : caller, body });
+    const before = await ctx.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirstOrThrow();
+    const res = await ctx.request(key.split(' ')[0]!, url, {
+      as: spec.kind === 'public' ? undefined : caller,
+      body,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     spec.onSuccess?.(w, caller, body);
     const rows = await ctx.db
@@ -63,13 +75,13 @@ const hostile = [
 ];
 
 describe('hostile strings in every text field are refused and change nothing', () => {
-  const cases = writeRoutes.flatMap(([key, spec]) =>
-    hostile.map((h) => [key, h, spec] as const),
-  );
+  const cases = writeRoutes.flatMap(([key, spec]) => hostile.map((h) => [key, h, spec] as const));
   it.each(cases)('%s with %s', async (key, h, spec) => {
     const caller = await allowedCaller(key);
     const { url, body } = await spec.build(w, caller);
-    const fields = Object.entries(body ?? {}).filter(([k, v]) => typeof v === 'string' && !spec.freeText?.includes(k));
+    const fields = Object.entries(body ?? {}).filter(
+      ([k, v]) => typeof v === 'string' && !spec.freeText?.includes(k),
+    );
     for (const [field] of fields) {
       const before = await snapshot();
       const res = await ctx.request(key.split(' ')[0]!, url, {
@@ -110,16 +122,22 @@ describe('hostile strings in every text field are refused and change nothing', (
 });
 
 describe('malformed requests', () => {
-  it.each(writeRoutes.filter(([, s]) => s.kind !== 'public'))('%s: broken JSON is a 400 in Chinese, nothing written', async (key, spec) => {
-    const caller = await allowedCaller(key);
-    const { url } = await spec.build(w, caller);
-    const before = await snapshot();
-    const res = await ctx.request(key.split(' ')[0]!, url, { as: caller, rawBody: '{"name": "未闭合' });
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('MALFORMED_REQUEST');
-    expect(hasChinese(res.body.message)).toBe(true);
-    expect(await snapshot()).toBe(before);
-  });
+  it.each(writeRoutes.filter(([, s]) => s.kind !== 'public'))(
+    '%s: broken JSON is a 400 in Chinese, nothing written',
+    async (key, spec) => {
+      const caller = await allowedCaller(key);
+      const { url } = await spec.build(w, caller);
+      const before = await snapshot();
+      const res = await ctx.request(key.split(' ')[0]!, url, {
+        as: caller,
+        rawBody: '{"name": "未闭合',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('MALFORMED_REQUEST');
+      expect(hasChinese(res.body.message)).toBe(true);
+      expect(await snapshot()).toBe(before);
+    },
+  );
 
   it('an unknown field is refused and named', async () => {
     const admin = await castSession(ctx, w.cast, 'city_admin', 'own');

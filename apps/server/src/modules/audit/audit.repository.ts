@@ -50,7 +50,10 @@ export async function listAudit(db: Db, f: AuditFilter) {
     // Entries without a region (system-wide) are for the whole city only.
     .where((eb) =>
       f.scopePath.split('/').length <= 2
-        ? eb.or([eb('region_code', 'is', null), regionScopeFilter(f.scopePath, 'audit_log.region_code')])
+        ? eb.or([
+            eb('region_code', 'is', null),
+            regionScopeFilter(f.scopePath, 'audit_log.region_code'),
+          ])
         : regionScopeFilter(f.scopePath, 'audit_log.region_code'),
     );
   if (f.actor) q = q.where('actor_name', 'ilike', `%${escapeLike(f.actor)}%`);
@@ -58,7 +61,8 @@ export async function listAudit(db: Db, f: AuditFilter) {
   if (f.entityType) q = q.where('entity_type', '=', f.entityType);
   if (f.regionCode) q = q.where('region_code', '=', f.regionCode);
   if (f.from) q = q.where('at', '>=', new Date(`${f.from}T00:00:00+08:00`));
-  if (f.to) q = q.where('at', '<', new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000));
+  if (f.to)
+    q = q.where('at', '<', new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000));
   const { total } = await q
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow();

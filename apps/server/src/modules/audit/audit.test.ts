@@ -21,7 +21,11 @@ describe('audit log is append-only in the database itself', () => {
     expect(before).toBeGreaterThan(0);
     await expect(statement.execute(ctx.db)).rejects.toThrow(/append-only/);
     expect(await ctx.countRows('audit_log')).toBe(before);
-    const forged = await ctx.db.selectFrom('audit_log').select('id').where('action', '=', 'forged').execute();
+    const forged = await ctx.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'forged')
+      .execute();
     expect(forged).toHaveLength(0);
   });
 });
@@ -29,7 +33,10 @@ describe('audit log is append-only in the database itself', () => {
 describe('audit page', () => {
   it('records before and after of an edit, and filters by action, actor and date', async () => {
     const admin = await ctx.sessionFor('jk_admin');
-    const created = await ctx.request('POST', '/api/departments', { as: admin, body: { name: '审计测试局', regionCode: '410171' } });
+    const created = await ctx.request('POST', '/api/departments', {
+      as: admin,
+      body: { name: '审计测试局', regionCode: '410171' },
+    });
     const renamed = await ctx.request('PATCH', `/api/departments/${created.body.id}`, {
       as: admin,
       body: { name: '审计测试二局', version: created.body.version },
@@ -46,11 +53,17 @@ describe('audit page', () => {
     expect(entry.entityId).toBe(String(created.body.id));
 
     const byActor = await ctx.request('GET', '/api/audit?actor=jk_admin', { as: admin });
-    expect(byActor.body.items.every((e: { actorName: string }) => e.actorName.includes('jk_admin'))).toBe(true);
+    expect(
+      byActor.body.items.every((e: { actorName: string }) => e.actorName.includes('jk_admin')),
+    ).toBe(true);
     expect(byActor.body.total).toBeGreaterThanOrEqual(2);
 
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const inRange = await ctx.request('GET', `/api/audit?from=${today}&to=${today}&action=department.updated`, { as: admin });
+    const inRange = await ctx.request(
+      'GET',
+      `/api/audit?from=${today}&to=${today}&action=department.updated`,
+      { as: admin },
+    );
     expect(inRange.body.total).toBe(1);
     const old = await ctx.request('GET', '/api/audit?from=2020-01-01&to=2020-01-31', { as: admin });
     expect(old.body.total).toBe(0);
@@ -60,10 +73,16 @@ describe('audit page', () => {
     const js = await ctx.sessionFor('js_admin');
     const res = await ctx.request('GET', '/api/audit?pageSize=200', { as: js });
     expect(res.status).toBe(200);
-    expect(res.body.items.every((e: { regionCode: string | null }) => e.regionCode?.startsWith('410105'))).toBe(true);
+    expect(
+      res.body.items.every((e: { regionCode: string | null }) =>
+        e.regionCode?.startsWith('410105'),
+      ),
+    ).toBe(true);
 
     const admin = await ctx.sessionFor('city1');
-    const city = await ctx.request('GET', '/api/audit?pageSize=200&action=region.official_loaded', { as: admin });
+    const city = await ctx.request('GET', '/api/audit?pageSize=200&action=region.official_loaded', {
+      as: admin,
+    });
     expect(city.body.total).toBe(1);
     expect(city.body.items[0].regionCode).toBeNull();
   });

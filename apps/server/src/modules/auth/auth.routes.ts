@@ -19,9 +19,15 @@ export function authRoutes(throttle = new LoginThrottle()) {
 
     app.post(
       '/api/auth/login',
-      { config: { public: true }, schema: { tags, summary: '登录', body: loginRequest, response: { 200: meResponse } } },
+      {
+        config: { public: true },
+        schema: { tags, summary: '登录', body: loginRequest, response: { 200: meResponse } },
+      },
       async (req, reply) => {
-        const { token, expiresAt, actor } = await auth.login(db, throttle, { ...req.body, ip: req.ip });
+        const { token, expiresAt, actor } = await auth.login(db, throttle, {
+          ...req.body,
+          ip: req.ip,
+        });
         reply.setCookie(SESSION_COOKIE, token, {
           httpOnly: true,
           sameSite: 'lax',
@@ -35,7 +41,10 @@ export function authRoutes(throttle = new LoginThrottle()) {
 
     app.post(
       '/api/auth/logout',
-      { config: { beforePasswordChange: true }, schema: { tags, summary: '退出登录', response: { 200: okResponse } } },
+      {
+        config: { beforePasswordChange: true },
+        schema: { tags, summary: '退出登录', response: { 200: okResponse } },
+      },
       async (req, reply) => {
         await auth.logout(db, actorOf(req));
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -45,13 +54,23 @@ export function authRoutes(throttle = new LoginThrottle()) {
 
     app.get(
       '/api/me',
-      { config: { beforePasswordChange: true }, schema: { tags, summary: '当前用户', response: { 200: meResponse } } },
+      {
+        config: { beforePasswordChange: true },
+        schema: { tags, summary: '当前用户', response: { 200: meResponse } },
+      },
       async (req) => auth.me(db, actorOf(req)),
     );
 
     app.patch(
       '/api/me',
-      { schema: { tags, summary: '修改个人资料', body: updateProfileRequest, response: { 200: meResponse } } },
+      {
+        schema: {
+          tags,
+          summary: '修改个人资料',
+          body: updateProfileRequest,
+          response: { 200: meResponse },
+        },
+      },
       async (req) => {
         await auth.updateProfile(db, actorOf(req), req.body);
         return auth.me(db, actorOf(req));
@@ -62,7 +81,12 @@ export function authRoutes(throttle = new LoginThrottle()) {
       '/api/me/password',
       {
         config: { beforePasswordChange: true },
-        schema: { tags, summary: '修改密码', body: changePasswordRequest, response: { 200: okResponse } },
+        schema: {
+          tags,
+          summary: '修改密码',
+          body: changePasswordRequest,
+          response: { 200: okResponse },
+        },
       },
       async (req) => {
         await auth.changePassword(db, actorOf(req), req.body);
@@ -72,7 +96,14 @@ export function authRoutes(throttle = new LoginThrottle()) {
 
     app.put(
       '/api/me/region',
-      { schema: { tags, summary: '切换当前区域', body: switchRegionRequest, response: { 200: meResponse } } },
+      {
+        schema: {
+          tags,
+          summary: '切换当前区域',
+          body: switchRegionRequest,
+          response: { 200: meResponse },
+        },
+      },
       async (req) => {
         const actor = actorOf(req);
         await auth.switchRegion(db, actor, req.body.regionCode);

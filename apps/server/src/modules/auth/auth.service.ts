@@ -38,13 +38,21 @@ export async function login(
   if (throttle.isBlocked(ip)) throw new DomainError('TOO_MANY_ATTEMPTS');
   const user = await users.findUserForLogin(db, input.username);
   const now = new Date();
-  const who = { userId: user?.id ?? null, name: user ? `${user.display_name}(${user.username})` : input.username, ip: input.ip };
+  const who = {
+    userId: user?.id ?? null,
+    name: user ? `${user.display_name}(${user.username})` : input.username,
+    ip: input.ip,
+  };
 
   if (!user) {
     dummyHash ??= hashPassword('not-a-user-Password-1');
     await verifyPassword(await dummyHash, input.password);
     throttle.fail(ip);
-    await recordAudit(db, who, { action: 'auth.login_failed', entityType: 'user', after: { reason: 'unknown_user' } });
+    await recordAudit(db, who, {
+      action: 'auth.login_failed',
+      entityType: 'user',
+      after: { reason: 'unknown_user' },
+    });
     throw new DomainError('INVALID_CREDENTIALS');
   }
   if (user.locked_until && user.locked_until > now) {
@@ -61,13 +69,22 @@ export async function login(
   if (!(await verifyPassword(user.password_hash, input.password))) {
     throttle.fail(ip);
     const state = await db.transaction().execute(async (trx) => {
-      const s = await users.recordFailedLogin(trx, user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES * 60_000);
+      const s = await users.recordFailedLogin(
+        trx,
+        user.id,
+        LOCK_AFTER_FAILURES,
+        LOCK_MINUTES * 60_000,
+      );
       await recordAudit(trx, who, {
         action: 'auth.login_failed',
         entityType: 'user',
         entityId: user.id,
         regionCode: user.region_code,
-        after: { reason: 'wrong_password', failedAttempts: s.failed_attempts, locked: s.failed_attempts >= LOCK_AFTER_FAILURES },
+        after: {
+          reason: 'wrong_password',
+          failedAttempts: s.failed_attempts,
+          locked: s.failed_attempts >= LOCK_AFTER_FAILURES,
+        },
       });
       return s;
     });
@@ -82,7 +99,11 @@ export async function login(
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + IDLE_MS);
   await db.transaction().execute(async (trx) => {
-    await users.updateUser(trx, user.id, null, { failed_attempts: 0, locked_until: null, last_login_at: now });
+    await users.updateUser(trx, user.id, null, {
+      failed_attempts: 0,
+      locked_until: null,
+      last_login_at: now,
+    });
     const { id } = await sessions.insertSession(trx, {
       token_hash: sha256(token),
       user_id: user.id,
@@ -104,7 +125,12 @@ export async function login(
 }
 
 /** The actor behind a session cookie, or null if it is unknown, expired or disabled. */
-export async function authenticate(db: Db, token: string, ip: string | null, now = new Date()): Promise<Actor | null> {
+export async function authenticate(
+  db: Db,
+  token: string,
+  ip: string | null,
+  now = new Date(),
+): Promise<Actor | null> {
   const s = await sessions.findActiveSession(db, sha256(token), now);
   if (!s) return null;
   if (now.getTime() - s.last_seen_at.getTime() > TOUCH_EVERY_MS) {
@@ -166,7 +192,8 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
   const hashed = await users.getPasswordHash(db, actor.userId);
-  if (!hashed || !(await verifyPassword(hashed, input.currentPassword))) throw new DomainError('PASSWORD_WRONG');
+  if (!hashed || !(await verifyPassword(hashed, input.currentPassword)))
+    throw new DomainError('PASSWORD_WRONG');
   if (input.currentPassword === input.newPassword) throw new DomainError('PASSWORD_REUSED');
   const problems = passwordProblems(input.newPassword, actor.username);
   if (problems.length)
@@ -176,7 +203,10 @@ export async function changePassword(
     });
   const newHash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (trx) => {
-    await users.updateUser(trx, actor.userId, null, { password_hash: newHash, must_change_password: false });
+    await users.updateUser(trx, actor.userId, null, {
+      password_hash: newHash,
+      must_change_password: false,
+    });
     // Other sessions may belong to whoever knew the old password.
     await sessions.deleteOtherSessions(trx, actor.userId, actor.sessionId);
     await recordAudit(trx, auditActorOf(actor), {
@@ -223,7 +253,10 @@ export async function updateProfile(
       entityId: actor.userId,
       regionCode: actor.regionCode,
       before: { displayName: before.display_name, phone: before.phone },
-      after: { displayName: input.displayName ?? before.display_name, phone: input.phone === undefined ? before.phone : input.phone },
+      after: {
+        displayName: input.displayName ?? before.display_name,
+        phone: input.phone === undefined ? before.phone : input.phone,
+      },
     });
   });
 }

@@ -1,6 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createTestContext, hasChinese, USER_PASSWORD, type TestContext } from '../../test/harness';
+import {
+  ADMIN_PASSWORD,
+  createTestContext,
+  hasChinese,
+  USER_PASSWORD,
+  type TestContext,
+} from '../../test/harness';
 import { LoginThrottle } from './login-throttle';
 import { LOCK_AFTER_FAILURES } from './auth.service';
 
@@ -19,7 +25,12 @@ const login = (username: string, password: string) =>
 
 function sessionOf(res: { headers: Record<string, unknown>; body: any }) {
   const raw = String([res.headers['set-cookie']].flat()[0]);
-  return { cookie: raw.split(';')[0]!, csrf: res.body.csrfToken as string, userId: res.body.id, username: res.body.username };
+  return {
+    cookie: raw.split(';')[0]!,
+    csrf: res.body.csrfToken as string,
+    userId: res.body.id,
+    username: res.body.username,
+  };
 }
 
 describe('login', () => {
@@ -72,7 +83,11 @@ describe('login', () => {
   });
 
   it('an admin unlocks the account, and the right password works again', async () => {
-    const bob = await ctx.db.selectFrom('users').select('id').where('username', '=', 'bob').executeTakeFirstOrThrow();
+    const bob = await ctx.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'bob')
+      .executeTakeFirstOrThrow();
     const admin = await ctx.sessionFor('alice');
     const res = await ctx.request('POST', `/api/users/${bob.id}/unlock`, { as: admin });
     expect(res.status).toBe(200);
@@ -81,16 +96,28 @@ describe('login', () => {
   });
 
   it('a lock expires by itself', async () => {
-    await ctx.db.updateTable('users').set({ failed_attempts: 5, locked_until: new Date(Date.now() - 1000) }).where('username', '=', 'carol').execute();
+    await ctx.db
+      .updateTable('users')
+      .set({ failed_attempts: 5, locked_until: new Date(Date.now() - 1000) })
+      .where('username', '=', 'carol')
+      .execute();
     expect((await login('carol', USER_PASSWORD)).status).toBe(200);
-    const carol = await ctx.db.selectFrom('users').select('failed_attempts').where('username', '=', 'carol').executeTakeFirstOrThrow();
+    const carol = await ctx.db
+      .selectFrom('users')
+      .select('failed_attempts')
+      .where('username', '=', 'carol')
+      .executeTakeFirstOrThrow();
     expect(carol.failed_attempts).toBe(0);
   });
 
   it('a disabled account cannot log in, and its sessions stop working', async () => {
     await ctx.createUser({ username: 'erin', role: 'viewer', region: '410171' });
     const s = sessionOf(await login('erin', USER_PASSWORD));
-    await ctx.db.updateTable('users').set({ disabled: true }).where('username', '=', 'erin').execute();
+    await ctx.db
+      .updateTable('users')
+      .set({ disabled: true })
+      .where('username', '=', 'erin')
+      .execute();
     const res = await login('erin', USER_PASSWORD);
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('ACCOUNT_DISABLED');
@@ -101,8 +128,13 @@ describe('login', () => {
     const local = await createTestContext({ throttle: new LoginThrottle(3, 60_000) });
     try {
       for (const u of ['user1', 'user2', 'user3'])
-        expect((await local.request('POST', '/api/auth/login', { body: { username: u, password: 'x' } })).status).toBe(401);
-      const res = await local.request('POST', '/api/auth/login', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+        expect(
+          (await local.request('POST', '/api/auth/login', { body: { username: u, password: 'x' } }))
+            .status,
+        ).toBe(401);
+      const res = await local.request('POST', '/api/auth/login', {
+        body: { username: 'admin', password: ADMIN_PASSWORD },
+      });
       expect(res.status).toBe(429);
       expect(res.body.code).toBe('TOO_MANY_ATTEMPTS');
     } finally {
@@ -122,18 +154,30 @@ describe('first admin and forced password change', () => {
     expect(blocked.status).toBe(403);
     expect(blocked.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
 
-    const weak = await ctx.request('POST', '/api/me/password', { as: s, body: { currentPassword: ADMIN_PASSWORD, newPassword: 'short' } });
+    const weak = await ctx.request('POST', '/api/me/password', {
+      as: s,
+      body: { currentPassword: ADMIN_PASSWORD, newPassword: 'short' },
+    });
     expect(weak.status).toBe(400);
     expect(weak.body.code).toBe('PASSWORD_TOO_WEAK');
     expect(weak.body.message).toContain('至少8位');
 
-    const same = await ctx.request('POST', '/api/me/password', { as: s, body: { currentPassword: ADMIN_PASSWORD, newPassword: ADMIN_PASSWORD } });
+    const same = await ctx.request('POST', '/api/me/password', {
+      as: s,
+      body: { currentPassword: ADMIN_PASSWORD, newPassword: ADMIN_PASSWORD },
+    });
     expect(same.body.code).toBe('PASSWORD_REUSED');
 
-    const wrong = await ctx.request('POST', '/api/me/password', { as: s, body: { currentPassword: 'nope', newPassword: 'Brand-New-2026' } });
+    const wrong = await ctx.request('POST', '/api/me/password', {
+      as: s,
+      body: { currentPassword: 'nope', newPassword: 'Brand-New-2026' },
+    });
     expect(wrong.body.code).toBe('PASSWORD_WRONG');
 
-    const ok = await ctx.request('POST', '/api/me/password', { as: s, body: { currentPassword: ADMIN_PASSWORD, newPassword: 'Brand-New-2026' } });
+    const ok = await ctx.request('POST', '/api/me/password', {
+      as: s,
+      body: { currentPassword: ADMIN_PASSWORD, newPassword: 'Brand-New-2026' },
+    });
     expect(ok.status).toBe(200);
     expect((await ctx.request('GET', '/api/users', { as: s })).status).toBe(200);
     expect((await login('admin', ADMIN_PASSWORD)).status).toBe(401);
@@ -144,7 +188,10 @@ describe('first admin and forced password change', () => {
     await ctx.createUser({ username: 'frank', role: 'viewer', region: '410171' });
     const a = sessionOf(await login('frank', USER_PASSWORD));
     const b = sessionOf(await login('frank', USER_PASSWORD));
-    const res = await ctx.request('POST', '/api/me/password', { as: a, body: { currentPassword: USER_PASSWORD, newPassword: 'Other-New-2026' } });
+    const res = await ctx.request('POST', '/api/me/password', {
+      as: a,
+      body: { currentPassword: USER_PASSWORD, newPassword: 'Other-New-2026' },
+    });
     expect(res.status).toBe(200);
     expect((await ctx.request('GET', '/api/me', { as: a })).status).toBe(200);
     expect((await ctx.request('GET', '/api/me', { as: b })).status).toBe(401);
@@ -163,15 +210,25 @@ describe('sessions', () => {
 
   it('an expired session is refused; a forged cookie too', async () => {
     const s = await ctx.sessionFor('dave');
-    await ctx.db.updateTable('sessions').set({ expires_at: sql<Date>`now() - interval '1 second'` }).where('user_id', '=', s.userId).execute();
+    await ctx.db
+      .updateTable('sessions')
+      .set({ expires_at: sql<Date>`now() - interval '1 second'` })
+      .where('user_id', '=', s.userId)
+      .execute();
     expect((await ctx.request('GET', '/api/me', { as: s })).status).toBe(401);
-    expect((await ctx.request('GET', '/api/me', { as: { ...s, cookie: 'xm_sid=forged' } })).status).toBe(401);
+    expect(
+      (await ctx.request('GET', '/api/me', { as: { ...s, cookie: 'xm_sid=forged' } })).status,
+    ).toBe(401);
   });
 
   it('only a hash of the token is stored', async () => {
     const res = await login('alice', USER_PASSWORD);
     const token = sessionOf(res).cookie.split('=')[1]!;
-    const found = await ctx.db.selectFrom('sessions').select('id').where('token_hash', '=', token).execute();
+    const found = await ctx.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('token_hash', '=', token)
+      .execute();
     expect(found).toHaveLength(0);
   });
 });
@@ -182,11 +239,17 @@ describe('region switcher', () => {
     const all = await ctx.request('GET', '/api/regions?maxLevel=street', { as: alice });
     expect(all.body.map((r: { code: string }) => r.code)).toContain('410171561');
 
-    const out = await ctx.request('PUT', '/api/me/region', { as: alice, body: { regionCode: '410105' } });
+    const out = await ctx.request('PUT', '/api/me/region', {
+      as: alice,
+      body: { regionCode: '410105' },
+    });
     expect(out.status).toBe(403);
     expect(out.body.code).toBe('REGION_OUT_OF_SCOPE');
 
-    const sw = await ctx.request('PUT', '/api/me/region', { as: alice, body: { regionCode: '410171560' } });
+    const sw = await ctx.request('PUT', '/api/me/region', {
+      as: alice,
+      body: { regionCode: '410171560' },
+    });
     expect(sw.status).toBe(200);
     expect(sw.body.activeRegionCode).toBe('410171560');
     expect(sw.body.regionCode).toBe('410171');
@@ -194,8 +257,13 @@ describe('region switcher', () => {
     expect(narrowed.body.map((r: { code: string }) => r.code)).toEqual(['410171560']);
 
     // and back up to his own region, which is outside the active one
-    const back = await ctx.request('PUT', '/api/me/region', { as: alice, body: { regionCode: '410171' } });
+    const back = await ctx.request('PUT', '/api/me/region', {
+      as: alice,
+      body: { regionCode: '410171' },
+    });
     expect(back.status).toBe(200);
-    expect((await ctx.request('GET', '/api/regions', { as: alice })).body.length).toBeGreaterThan(5);
+    expect((await ctx.request('GET', '/api/regions', { as: alice })).body.length).toBeGreaterThan(
+      5,
+    );
   });
 });

@@ -3,7 +3,14 @@ import type { Db } from '../../platform/database/db';
 
 export const insertSession = (
   db: Db,
-  s: { token_hash: string; user_id: number; csrf_token: string; active_region_code: string; ip: string | null; expires_at: Date },
+  s: {
+    token_hash: string;
+    user_id: number;
+    csrf_token: string;
+    active_region_code: string;
+    ip: string | null;
+    expires_at: Date;
+  },
 ) =>
   db
     .insertInto('sessions')
@@ -47,7 +54,11 @@ export const findActiveSession = (db: Db, tokenHash: string, now: Date) =>
 export type ActiveSession = NonNullable<Awaited<ReturnType<typeof findActiveSession>>>;
 
 export const touchSession = (db: Db, id: number, now: Date, expiresAt: Date) =>
-  db.updateTable('sessions').set({ last_seen_at: now, expires_at: expiresAt }).where('id', '=', id).execute();
+  db
+    .updateTable('sessions')
+    .set({ last_seen_at: now, expires_at: expiresAt })
+    .where('id', '=', id)
+    .execute();
 
 export const setActiveRegion = (db: Db, id: number, regionCode: string) =>
   db.updateTable('sessions').set({ active_region_code: regionCode }).where('id', '=', id).execute();
@@ -68,5 +79,10 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> 
 
 export const countSessions = async (db: Db) =>
   Number(
-    (await db.selectFrom('sessions').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n,
+    (
+      await db
+        .selectFrom('sessions')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
   );

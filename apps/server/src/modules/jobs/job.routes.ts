@@ -13,12 +13,26 @@ export function jobRoutes(app: ApiApp, { db, jobs: runner }: AppContext) {
   );
   app.get(
     '/api/jobs/runs',
-    { schema: { tags, summary: '任务运行记录', querystring: jobListQuery, response: { 200: pageOf(jobRun) } } },
+    {
+      schema: {
+        tags,
+        summary: '任务运行记录',
+        querystring: jobListQuery,
+        response: { 200: pageOf(jobRun) },
+      },
+    },
     async (req) => jobs.listJobRuns(db, actorOf(req), req.query),
   );
   app.post(
     '/api/jobs/:name/run',
-    { schema: { tags, summary: '立即运行任务', params: runJobParams, response: { 200: z.object({ id: z.number() }) } } },
+    {
+      schema: {
+        tags,
+        summary: '立即运行任务',
+        params: runJobParams,
+        response: { 200: z.object({ id: z.number() }) },
+      },
+    },
     async (req) => jobs.requestJobRun(db, runner, actorOf(req), req.params.name),
   );
 }

@@ -58,7 +58,12 @@ export async function listJobRuns(
 }
 
 /** Queues a job now; the worker picks it up within its poll interval. */
-export async function requestJobRun(db: Db, runner: JobRunner, actor: Actor, name: string): Promise<{ id: number }> {
+export async function requestJobRun(
+  db: Db,
+  runner: JobRunner,
+  actor: Actor,
+  name: string,
+): Promise<{ id: number }> {
   assertCan(actor, 'job.manage');
   if (!runner.has(name)) throw new DomainError('JOB_NOT_FOUND');
   return db.transaction().execute(async (trx) => {

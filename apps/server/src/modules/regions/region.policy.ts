@@ -10,7 +10,10 @@ export function pathInScope(scopePath: string, targetPath: string): boolean {
   return targetPath.startsWith(scopePath);
 }
 
-export function assertPathInScope(actor: Pick<Actor, 'scopePath'>, targetPath: string | undefined): void {
+export function assertPathInScope(
+  actor: Pick<Actor, 'scopePath'>,
+  targetPath: string | undefined,
+): void {
   if (targetPath === undefined) throw new DomainError('REGION_NOT_FOUND');
   if (!pathInScope(actor.scopePath, targetPath)) throw new DomainError('REGION_OUT_OF_SCOPE');
 }

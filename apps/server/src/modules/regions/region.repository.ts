@@ -2,7 +2,6 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { RegionLevel } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 
-
 export const selectRegion = (db: Db) =>
   db
     .selectFrom('regions')
@@ -44,7 +43,14 @@ export async function nextChildCode(db: Db, parentCode: string): Promise<string>
 
 export async function insertRegion(
   db: Db,
-  r: { code: string; name: string; level: RegionLevel; parentCode: string | null; path: string; official: boolean },
+  r: {
+    code: string;
+    name: string;
+    level: RegionLevel;
+    parentCode: string | null;
+    path: string;
+    official: boolean;
+  },
 ) {
   return db
     .insertInto('regions')
@@ -63,7 +69,13 @@ export async function insertRegion(
 /** Inserts the official tree; existing codes are left as they are. */
 export async function insertOfficialRegions(
   db: Db,
-  rows: Array<{ code: string; name: string; level: RegionLevel; parentCode: string | null; path: string }>,
+  rows: Array<{
+    code: string;
+    name: string;
+    level: RegionLevel;
+    parentCode: string | null;
+    path: string;
+  }>,
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const res = await db

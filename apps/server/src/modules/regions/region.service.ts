@@ -1,4 +1,5 @@
-import { gridLevels, regionLevels, type Region, type RegionLevel } from '@xiangmu/contracts';
+import type { gridLevels } from '@xiangmu/contracts';
+import { regionLevels, type Region, type RegionLevel } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
 import { recordAudit } from '../audit/audit.service';
@@ -37,7 +38,9 @@ export async function listRegions(
   q: { maxLevel?: RegionLevel | undefined; parentCode?: string | undefined },
 ): Promise<Region[]> {
   if (q.parentCode) await getRegionInScope(db, actor, q.parentCode);
-  const levels = q.maxLevel ? regionLevels.slice(0, regionLevels.indexOf(q.maxLevel) + 1) : undefined;
+  const levels = q.maxLevel
+    ? regionLevels.slice(0, regionLevels.indexOf(q.maxLevel) + 1)
+    : undefined;
   const rows = await repo.listRegions(db, actor.scopePath, {
     ...(levels ? { levels: [...levels] } : {}),
     ...(q.parentCode ? { parentCode: q.parentCode } : {}),
@@ -119,7 +122,13 @@ export async function ensureOfficialRegions(db: Db): Promise<number> {
   const rows = data.regions.map((r) => {
     const path = `${r.parentCode ? byCode.get(r.parentCode) : ''}${r.code}/`;
     byCode.set(r.code, path);
-    return { code: r.code, name: r.name, level: r.level as RegionLevel, parentCode: r.parentCode, path };
+    return {
+      code: r.code,
+      name: r.name,
+      level: r.level as RegionLevel,
+      parentCode: r.parentCode,
+      path,
+    };
   });
   return repo.insertOfficialRegions(db, rows);
 }

@@ -56,27 +56,54 @@ describe('regions and grids', () => {
   });
 
   it('builds grids level by level below a street, with derived codes', async () => {
-    const g1 = await ctx.request('POST', '/api/regions/grids', { as: jk, body: { parentCode: '410171561', name: '潮河一级网格', level: 'grid1' } });
+    const g1 = await ctx.request('POST', '/api/regions/grids', {
+      as: jk,
+      body: { parentCode: '410171561', name: '潮河一级网格', level: 'grid1' },
+    });
     expect(g1.status).toBe(200);
     expect(g1.body.code).toBe('410171561001');
     expect(g1.body.official).toBe(false);
-    const g2 = await ctx.request('POST', '/api/regions/grids', { as: jk, body: { parentCode: g1.body.code, name: '第一二级网格', level: 'grid2' } });
-    const g2b = await ctx.request('POST', '/api/regions/grids', { as: jk, body: { parentCode: g1.body.code, name: '第二二级网格', level: 'grid2' } });
+    const g2 = await ctx.request('POST', '/api/regions/grids', {
+      as: jk,
+      body: { parentCode: g1.body.code, name: '第一二级网格', level: 'grid2' },
+    });
+    const g2b = await ctx.request('POST', '/api/regions/grids', {
+      as: jk,
+      body: { parentCode: g1.body.code, name: '第二二级网格', level: 'grid2' },
+    });
     expect([g2.body.code, g2b.body.code]).toEqual(['410171561001001', '410171561001002']);
-    const wrong = await ctx.request('POST', '/api/regions/grids', { as: jk, body: { parentCode: '410171561', name: '跳级', level: 'grid3' } });
+    const wrong = await ctx.request('POST', '/api/regions/grids', {
+      as: jk,
+      body: { parentCode: '410171561', name: '跳级', level: 'grid3' },
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.code).toBe('REGION_PARENT_INVALID');
-    const underDistrict = await ctx.request('POST', '/api/regions/grids', { as: jk, body: { parentCode: '410171', name: '直属', level: 'grid1' } });
+    const underDistrict = await ctx.request('POST', '/api/regions/grids', {
+      as: jk,
+      body: { parentCode: '410171', name: '直属', level: 'grid1' },
+    });
     expect(underDistrict.body.code).toBe('REGION_PARENT_INVALID');
   });
 
   it('renames grids but never an official region', async () => {
-    const g = await ctx.request('POST', '/api/regions/grids', { as: jk, body: { parentCode: '410171560', name: '明湖一级网格', level: 'grid1' } });
-    const renamed = await ctx.request('PATCH', `/api/regions/${g.body.code}`, { as: jk, body: { name: '明湖网格', version: g.body.version } });
+    const g = await ctx.request('POST', '/api/regions/grids', {
+      as: jk,
+      body: { parentCode: '410171560', name: '明湖一级网格', level: 'grid1' },
+    });
+    const renamed = await ctx.request('PATCH', `/api/regions/${g.body.code}`, {
+      as: jk,
+      body: { name: '明湖网格', version: g.body.version },
+    });
     expect(renamed.body.name).toBe('明湖网格');
-    const stale = await ctx.request('PATCH', `/api/regions/${g.body.code}`, { as: jk, body: { name: '旧', version: g.body.version } });
+    const stale = await ctx.request('PATCH', `/api/regions/${g.body.code}`, {
+      as: jk,
+      body: { name: '旧', version: g.body.version },
+    });
     expect(stale.status).toBe(409);
-    const official = await ctx.request('PATCH', '/api/regions/410171560', { as: jk, body: { name: '改名', version: 1 } });
+    const official = await ctx.request('PATCH', '/api/regions/410171560', {
+      as: jk,
+      body: { name: '改名', version: 1 },
+    });
     expect(official.body.code).toBe('REGION_NOT_EDITABLE');
   });
 });

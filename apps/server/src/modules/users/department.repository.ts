@@ -28,15 +28,27 @@ export type DepartmentRow = NonNullable<Awaited<ReturnType<typeof findDepartment
 export const findDepartment = (db: Db, id: number) =>
   selectDepartments(db).where('departments.id', '=', id).executeTakeFirst();
 
-export function listDepartments(db: Db, f: { scopePath: string; regionCode?: string | undefined; q?: string | undefined }) {
+export function listDepartments(
+  db: Db,
+  f: { scopePath: string; regionCode?: string | undefined; q?: string | undefined },
+) {
   let q = selectDepartments(db).where(regionScopeFilter(f.scopePath, 'departments.region_code'));
   if (f.regionCode) q = q.where('departments.region_code', '=', f.regionCode);
   if (f.q) q = q.where('departments.name', 'ilike', `%${escapeLike(f.q)}%`);
   return q.orderBy('regions.path').orderBy('departments.name').limit(1000).execute();
 }
 
-export const departmentNameTaken = async (db: Db, regionCode: string, name: string, exceptId?: number) => {
-  let q = db.selectFrom('departments').select('id').where('region_code', '=', regionCode).where('name', '=', name);
+export const departmentNameTaken = async (
+  db: Db,
+  regionCode: string,
+  name: string,
+  exceptId?: number,
+) => {
+  let q = db
+    .selectFrom('departments')
+    .select('id')
+    .where('region_code', '=', regionCode)
+    .where('name', '=', name);
   if (exceptId) q = q.where('id', '<>', exceptId);
   return !!(await q.executeTakeFirst());
 };

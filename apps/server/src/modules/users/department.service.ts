@@ -17,7 +17,11 @@ const present = (d: repo.DepartmentRow): Department => ({
   version: d.version,
 });
 
-export async function listDepartments(db: Db, actor: Actor, q: { regionCode?: string | undefined; q?: string | undefined }) {
+export async function listDepartments(
+  db: Db,
+  actor: Actor,
+  q: { regionCode?: string | undefined; q?: string | undefined },
+) {
   assertCan(actor, 'department.read');
   if (q.regionCode) await getRegionInScope(db, actor, q.regionCode);
   return (await repo.listDepartments(db, { scopePath: actor.scopePath, ...q })).map(present);
@@ -31,13 +35,20 @@ export async function getDepartmentInScope(db: Db, actor: Actor, id: number): Pr
   return present(d);
 }
 
-export async function createDepartment(db: Db, actor: Actor, input: { name: string; regionCode: string }) {
+export async function createDepartment(
+  db: Db,
+  actor: Actor,
+  input: { name: string; regionCode: string },
+) {
   assertCan(actor, 'department.manage');
   return db.transaction().execute(async (trx) => {
     await getRegionInScope(trx, actor, input.regionCode);
     if (await repo.departmentNameTaken(trx, input.regionCode, input.name))
       throw new DomainError('DEPARTMENT_NAME_TAKEN');
-    const { id } = await repo.insertDepartment(trx, { name: input.name, region_code: input.regionCode });
+    const { id } = await repo.insertDepartment(trx, {
+      name: input.name,
+      region_code: input.regionCode,
+    });
     const created = present((await repo.findDepartment(trx, id))!);
     await recordAudit(trx, auditActorOf(actor), {
       action: 'department.created',
@@ -50,11 +61,17 @@ export async function createDepartment(db: Db, actor: Actor, input: { name: stri
   });
 }
 
-export async function updateDepartment(db: Db, actor: Actor, id: number, input: { name: string; version: number }) {
+export async function updateDepartment(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: { name: string; version: number },
+) {
   assertCan(actor, 'department.manage');
   return db.transaction().execute(async (trx) => {
     const before = await getDepartmentInScope(trx, actor, id);
-    if (before.version !== input.version) throw new DomainError('VERSION_CONFLICT', { current: before });
+    if (before.version !== input.version)
+      throw new DomainError('VERSION_CONFLICT', { current: before });
     if (await repo.departmentNameTaken(trx, before.regionCode, input.name, id))
       throw new DomainError('DEPARTMENT_NAME_TAKEN');
     if (!(await repo.renameDepartment(trx, id, input.name, input.version)))

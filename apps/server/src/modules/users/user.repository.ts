@@ -28,7 +28,11 @@ const selectUsers = (db: Db) =>
     .innerJoin('regions', 'regions.code', 'users.region_code')
     .leftJoin('departments', 'departments.id', 'users.department_id')
     .select(userColumns)
-    .select(['regions.name as region_name', 'regions.path as region_path', 'departments.name as department_name']);
+    .select([
+      'regions.name as region_name',
+      'regions.path as region_path',
+      'departments.name as department_name',
+    ]);
 
 export type UserRow = Awaited<ReturnType<typeof findUserById>> & object;
 
@@ -48,14 +52,21 @@ export const getPasswordHash = async (db: Db, id: number) =>
 
 export async function listUsers(
   db: Db,
-  f: { scopePath: string; q?: string | undefined; role?: Role | undefined; regionCode?: string | undefined; page: number; pageSize: number },
+  f: {
+    scopePath: string;
+    q?: string | undefined;
+    role?: Role | undefined;
+    regionCode?: string | undefined;
+    page: number;
+    pageSize: number;
+  },
 ) {
-  let q = db
-    .selectFrom('users')
-    .where(regionScopeFilter(f.scopePath, 'users.region_code'));
+  let q = db.selectFrom('users').where(regionScopeFilter(f.scopePath, 'users.region_code'));
   if (f.q) {
     const like = `%${escapeLike(f.q)}%`;
-    q = q.where((eb) => eb.or([eb('users.username', 'ilike', like), eb('users.display_name', 'ilike', like)]));
+    q = q.where((eb) =>
+      eb.or([eb('users.username', 'ilike', like), eb('users.display_name', 'ilike', like)]),
+    );
   }
   if (f.role) q = q.where('users.role', '=', f.role);
   if (f.regionCode) q = q.where('users.region_code', '=', f.regionCode);
@@ -72,7 +83,11 @@ export async function listUsers(
     ids.length === 0
       ? []
       : await selectUsers(db)
-          .where('users.id', 'in', ids.map((r) => r.id))
+          .where(
+            'users.id',
+            'in',
+            ids.map((r) => r.id),
+          )
           .orderBy('users.id')
           .execute();
   return { items, total: Number(total) };
@@ -80,7 +95,17 @@ export async function listUsers(
 
 export const insertUser = (
   db: Db,
-  u: Pick<UserTable, 'username' | 'display_name' | 'phone' | 'role' | 'region_code' | 'department_id' | 'password_hash' | 'must_change_password'>,
+  u: Pick<
+    UserTable,
+    | 'username'
+    | 'display_name'
+    | 'phone'
+    | 'role'
+    | 'region_code'
+    | 'department_id'
+    | 'password_hash'
+    | 'must_change_password'
+  >,
 ) => db.insertInto('users').values(u).returning('id').executeTakeFirstOrThrow();
 
 export async function updateUser(
@@ -119,4 +144,11 @@ export const usernameTaken = async (db: Db, username: string) =>
     .executeTakeFirst());
 
 export const countUsers = async (db: Db) =>
-  Number((await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );

@@ -48,7 +48,13 @@ export async function getUser(db: Db, actor: Actor, id: number): Promise<User> {
 export async function listUsers(
   db: Db,
   actor: Actor,
-  q: { q?: string | undefined; role?: Role | undefined; regionCode?: string | undefined; page: number; pageSize: number },
+  q: {
+    q?: string | undefined;
+    role?: Role | undefined;
+    regionCode?: string | undefined;
+    page: number;
+    pageSize: number;
+  },
 ) {
   assertCan(actor, 'user.manage');
   if (q.regionCode) await getRegionInScope(db, actor, q.regionCode);
@@ -57,7 +63,12 @@ export async function listUsers(
 }
 
 /** Department, if given, must lie in the user's own region. */
-async function checkDepartment(db: Db, actor: Actor, departmentId: number | null | undefined, regionCode: string) {
+async function checkDepartment(
+  db: Db,
+  actor: Actor,
+  departmentId: number | null | undefined,
+  regionCode: string,
+) {
   if (departmentId === null || departmentId === undefined) return;
   const d = await getDepartmentInScope(db, actor, departmentId);
   if (d.regionCode !== regionCode) throw new DomainError('DEPARTMENT_REGION_MISMATCH');
@@ -124,7 +135,8 @@ export async function updateUser(
   return db.transaction().execute(async (trx) => {
     const current = await getUserInScope(trx, actor, id);
     const before = presentUser(current);
-    if (before.version !== input.version) throw new DomainError('VERSION_CONFLICT', { current: before });
+    if (before.version !== input.version)
+      throw new DomainError('VERSION_CONFLICT', { current: before });
     // An admin may not raise or move anyone beyond his own reach, himself included.
     assertRoleAssignable(actor, current.role);
     const role = input.role ?? current.role;
@@ -162,7 +174,11 @@ export async function updateUser(
   });
 }
 
-export async function resetPassword(db: Db, actor: Actor, id: number): Promise<{ initialPassword: string }> {
+export async function resetPassword(
+  db: Db,
+  actor: Actor,
+  id: number,
+): Promise<{ initialPassword: string }> {
   assertCan(actor, 'user.manage');
   const initialPassword = generatePassword();
   const passwordHash = await hashPassword(initialPassword);

@@ -15,8 +15,18 @@ beforeAll(async () => {
   await ctx.createUser({ username: 'jk_admin', role: 'district_admin', region: '410171' });
   city = await ctx.sessionFor('city1');
   jk = await ctx.sessionFor('jk_admin');
-  jkDept = (await ctx.request('POST', '/api/departments', { as: jk, body: { name: '经开区建设局', regionCode: '410171' } })).body.id;
-  jsDept = (await ctx.request('POST', '/api/departments', { as: city, body: { name: '金水区住建局', regionCode: '410105' } })).body.id;
+  jkDept = (
+    await ctx.request('POST', '/api/departments', {
+      as: jk,
+      body: { name: '经开区建设局', regionCode: '410171' },
+    })
+  ).body.id;
+  jsDept = (
+    await ctx.request('POST', '/api/departments', {
+      as: city,
+      body: { name: '金水区住建局', regionCode: '410105' },
+    })
+  ).body.id;
 });
 afterAll(() => ctx?.close());
 
@@ -24,14 +34,23 @@ describe('creating users', () => {
   it('gives a one-time password that satisfies the rule and must be changed', async () => {
     const res = await ctx.request('POST', '/api/users', {
       as: jk,
-      body: { username: 'zhao_gong', displayName: '赵工', phone: '13800000000', role: 'unit_officer', regionCode: '410171', departmentId: jkDept },
+      body: {
+        username: 'zhao_gong',
+        displayName: '赵工',
+        phone: '13800000000',
+        role: 'unit_officer',
+        regionCode: '410171',
+        departmentId: jkDept,
+      },
     });
     expect(res.status).toBe(200);
     expect(passwordProblems(res.body.initialPassword)).toEqual([]);
     expect(res.body.user.mustChangePassword).toBe(true);
     expect(res.body.user.departmentName).toBe('经开区建设局');
     expect(JSON.stringify(res.body)).not.toContain('password_hash');
-    const login = await ctx.request('POST', '/api/auth/login', { body: { username: 'zhao_gong', password: res.body.initialPassword } });
+    const login = await ctx.request('POST', '/api/auth/login', {
+      body: { username: 'zhao_gong', password: res.body.initialPassword },
+    });
     expect(login.status).toBe(200);
     expect(login.body.mustChangePassword).toBe(true);
   });
@@ -39,7 +58,12 @@ describe('creating users', () => {
   it('refuses a taken username, whatever its case', async () => {
     const res = await ctx.request('POST', '/api/users', {
       as: jk,
-      body: { username: 'ZHAO_GONG', displayName: '另一个赵工', role: 'viewer', regionCode: '410171' },
+      body: {
+        username: 'ZHAO_GONG',
+        displayName: '另一个赵工',
+        role: 'viewer',
+        regionCode: '410171',
+      },
     });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('USERNAME_TAKEN');
@@ -57,16 +81,27 @@ describe('creating users', () => {
   it('admins sit at their own level', async () => {
     const res = await ctx.request('POST', '/api/users', {
       as: city,
-      body: { username: 'street_admin', displayName: '街道管理员', role: 'district_admin', regionCode: '410171561' },
+      body: {
+        username: 'street_admin',
+        displayName: '街道管理员',
+        role: 'district_admin',
+        regionCode: '410171561',
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('ROLE_REGION_MISMATCH');
   });
 
-  it("refuses a department from another region", async () => {
+  it('refuses a department from another region', async () => {
     const res = await ctx.request('POST', '/api/users', {
       as: city,
-      body: { username: 'mixed', displayName: '错配', role: 'unit_officer', regionCode: '410171', departmentId: jsDept },
+      body: {
+        username: 'mixed',
+        displayName: '错配',
+        role: 'unit_officer',
+        regionCode: '410171',
+        departmentId: jsDept,
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('DEPARTMENT_REGION_MISMATCH');
@@ -75,7 +110,13 @@ describe('creating users', () => {
   it('validates phone numbers in Chinese', async () => {
     const res = await ctx.request('POST', '/api/users', {
       as: jk,
-      body: { username: 'phone_x', displayName: '电话', phone: '12345', role: 'viewer', regionCode: '410171' },
+      body: {
+        username: 'phone_x',
+        displayName: '电话',
+        phone: '12345',
+        role: 'viewer',
+        regionCode: '410171',
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.issues[0].path).toBe('phone');
@@ -90,20 +131,34 @@ describe('editing users', () => {
       body: { username: 'qian', displayName: '钱科员', role: 'viewer', regionCode: '410171' },
     });
     const { id, version } = created.body.user;
-    const first = await ctx.request('PATCH', `/api/users/${id}`, { as: jk, body: { displayName: '钱科长', version } });
+    const first = await ctx.request('PATCH', `/api/users/${id}`, {
+      as: jk,
+      body: { displayName: '钱科长', version },
+    });
     expect(first.status).toBe(200);
     expect(first.body.version).toBe(version + 1);
-    const second = await ctx.request('PATCH', `/api/users/${id}`, { as: city, body: { displayName: '钱主任', version } });
+    const second = await ctx.request('PATCH', `/api/users/${id}`, {
+      as: city,
+      body: { displayName: '钱主任', version },
+    });
     expect(second.status).toBe(409);
     expect(second.body.code).toBe('VERSION_CONFLICT');
     expect(second.body.current.displayName).toBe('钱科长');
-    expect((await ctx.request('GET', `/api/users/${id}`, { as: jk })).body.displayName).toBe('钱科长');
+    expect((await ctx.request('GET', `/api/users/${id}`, { as: jk })).body.displayName).toBe(
+      '钱科长',
+    );
   });
 
   it('moving a user to another region drops his department; admins cannot disable themselves', async () => {
     const created = await ctx.request('POST', '/api/users', {
       as: city,
-      body: { username: 'sun', displayName: '孙工', role: 'unit_officer', regionCode: '410171', departmentId: jkDept },
+      body: {
+        username: 'sun',
+        displayName: '孙工',
+        role: 'unit_officer',
+        regionCode: '410171',
+        departmentId: jkDept,
+      },
     });
     const moved = await ctx.request('PATCH', `/api/users/${created.body.user.id}`, {
       as: city,
@@ -113,10 +168,15 @@ describe('editing users', () => {
     expect(moved.body.departmentId).toBeNull();
     expect(moved.body.regionName).toBe('金水区');
     // now out of the district admin's reach
-    expect((await ctx.request('GET', `/api/users/${created.body.user.id}`, { as: jk })).status).toBe(403);
+    expect(
+      (await ctx.request('GET', `/api/users/${created.body.user.id}`, { as: jk })).status,
+    ).toBe(403);
 
     const self = await ctx.request('GET', `/api/users/${jk.userId}`, { as: jk });
-    const res = await ctx.request('PATCH', `/api/users/${jk.userId}`, { as: jk, body: { disabled: true, version: self.body.version } });
+    const res = await ctx.request('PATCH', `/api/users/${jk.userId}`, {
+      as: jk,
+      body: { disabled: true, version: self.body.version },
+    });
     expect(res.body.code).toBe('CANNOT_DISABLE_SELF');
   });
 
@@ -128,7 +188,9 @@ describe('editing users', () => {
   it('lists, searches and filters', async () => {
     const byRole = await ctx.request('GET', '/api/users?role=unit_officer', { as: jk });
     expect(byRole.body.items.map((u: { username: string }) => u.username)).toEqual(['zhao_gong']);
-    const byName = await ctx.request('GET', `/api/users?q=${encodeURIComponent('钱')}`, { as: city });
+    const byName = await ctx.request('GET', `/api/users?q=${encodeURIComponent('钱')}`, {
+      as: city,
+    });
     expect(byName.body.total).toBe(1);
     const outside = await ctx.request('GET', '/api/users?regionCode=410105', { as: jk });
     expect(outside.status).toBe(403);
@@ -137,10 +199,16 @@ describe('editing users', () => {
 
 describe('departments', () => {
   it('refuses a duplicate name in one region but allows it in another', async () => {
-    const dup = await ctx.request('POST', '/api/departments', { as: jk, body: { name: '经开区建设局', regionCode: '410171' } });
+    const dup = await ctx.request('POST', '/api/departments', {
+      as: jk,
+      body: { name: '经开区建设局', regionCode: '410171' },
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('DEPARTMENT_NAME_TAKEN');
-    const elsewhere = await ctx.request('POST', '/api/departments', { as: city, body: { name: '经开区建设局', regionCode: '410172' } });
+    const elsewhere = await ctx.request('POST', '/api/departments', {
+      as: city,
+      body: { name: '经开区建设局', regionCode: '410172' },
+    });
     expect(elsewhere.status).toBe(200);
   });
 

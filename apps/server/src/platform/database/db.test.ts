@@ -16,7 +16,9 @@ describe(`database on ${engine}`, () => {
 
   it('returns the same JS types on both engines: exact numerics, dates as text, bigints as numbers', async () => {
     const { rows } = await sql<{ n: unknown; d: unknown; t: unknown; b: unknown }>`
-      select 216.8::numeric + 0.1 as n, '2023-03-01'::date as d, now() as t, 9007199254740::bigint as b`.execute(ctx.db);
+      select 216.8::numeric + 0.1 as n, '2023-03-01'::date as d, now() as t, 9007199254740::bigint as b`.execute(
+      ctx.db,
+    );
     expect(rows[0]).toMatchObject({ n: '216.9', d: '2023-03-01', b: 9007199254740 });
     expect(rows[0]!.t).toBeInstanceOf(Date);
   });
@@ -25,7 +27,10 @@ describe(`database on ${engine}`, () => {
     const before = await ctx.countRows('departments');
     await expect(
       ctx.db.transaction().execute(async (trx) => {
-        await trx.insertInto('departments').values({ name: '回滚测试', region_code: '410171' }).execute();
+        await trx
+          .insertInto('departments')
+          .values({ name: '回滚测试', region_code: '410171' })
+          .execute();
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -33,18 +38,35 @@ describe(`database on ${engine}`, () => {
   });
 
   it('keeps concurrent transactions apart (PGlite: one at a time)', async () => {
-    const { id } = await ctx.db.insertInto('departments').values({ name: '计数', region_code: '410171' }).returning('id').executeTakeFirstOrThrow();
+    const { id } = await ctx.db
+      .insertInto('departments')
+      .values({ name: '计数', region_code: '410171' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     // Each transaction reads, waits, then writes: interleaving would lose updates.
     await Promise.all(
       Array.from({ length: 8 }, () =>
         ctx.db.transaction().execute(async (trx) => {
-          const row = await trx.selectFrom('departments').select('version').where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+          const row = await trx
+            .selectFrom('departments')
+            .select('version')
+            .where('id', '=', id)
+            .forUpdate()
+            .executeTakeFirstOrThrow();
           await new Promise((r) => setTimeout(r, 5));
-          await trx.updateTable('departments').set({ version: row.version + 1 }).where('id', '=', id).execute();
+          await trx
+            .updateTable('departments')
+            .set({ version: row.version + 1 })
+            .where('id', '=', id)
+            .execute();
         }),
       ),
     );
-    const row = await ctx.db.selectFrom('departments').select('version').where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await ctx.db
+      .selectFrom('departments')
+      .select('version')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.version).toBe(9);
   });
 

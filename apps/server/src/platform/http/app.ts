@@ -94,7 +94,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'xiangmu 项目为王 API', version: '0.1.0', description: '重点项目、招商引资与闭环服务平台接口' },
+      info: {
+        title: 'xiangmu 项目为王 API',
+        version: '0.1.0',
+        description: '重点项目、招商引资与闭环服务平台接口',
+      },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
@@ -128,7 +132,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
 
   for (const register of opts.routeModules) register(app, ctx);
 
-  const web = opts.webDist && existsSync(join(opts.webDist, 'index.html')) ? opts.webDist : undefined;
+  const web =
+    opts.webDist && existsSync(join(opts.webDist, 'index.html')) ? opts.webDist : undefined;
   if (web) await app.register(fastifyStatic, { root: web, wildcard: false, index: ['index.html'] });
   // The single-page app owns every other GET path; the API keeps its 404s.
   app.setNotFoundHandler((req, reply) => {

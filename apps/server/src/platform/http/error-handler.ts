@@ -1,5 +1,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { errorMessages, type ApiErrorBody, type ErrorCode, type FieldIssue } from '@xiangmu/contracts';
+import {
+  errorMessages,
+  type ApiErrorBody,
+  type ErrorCode,
+  type FieldIssue,
+} from '@xiangmu/contracts';
 import { DomainError, statusOf } from './domain-error';
 
 function body(code: ErrorCode, extra: Partial<ApiErrorBody> = {}): ApiErrorBody {
@@ -22,7 +27,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (err.validation) {
       const issues: FieldIssue[] = err.validation.map((v) => {
         const where = (v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
-        const params = v.params as { issue?: { path?: PropertyKey[]; code?: string; keys?: string[] } };
+        const params = v.params as {
+          issue?: { path?: PropertyKey[]; code?: string; keys?: string[] };
+        };
         const path = params.issue?.path?.map(String).join('.') ?? where;
         const keys = params.issue?.code === 'unrecognized_keys' ? params.issue.keys : undefined;
         return {
@@ -48,5 +55,4 @@ export function registerErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body('INTERNAL_ERROR'));
   });
-
 }

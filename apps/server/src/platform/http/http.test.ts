@@ -24,9 +24,14 @@ describe('health and API docs', () => {
     const res = await ctx.request('GET', '/docs/json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/users', '/api/users/{id}', '/api/audit']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/users', '/api/users/{id}', '/api/audit']),
+    );
     const login = res.body.paths['/api/auth/login'].post;
-    expect(login.requestBody.content['application/json'].schema.required).toEqual(['username', 'password']);
+    expect(login.requestBody.content['application/json'].schema.required).toEqual([
+      'username',
+      'password',
+    ]);
     const page = await ctx.request('GET', '/docs');
     expect([200, 302]).toContain(page.status);
   });

@@ -19,16 +19,33 @@ describe('job runner', () => {
     const live = await ctx.sessionFor('viewer1');
     await ctx.sessionFor('viewer1');
     await ctx.sessionFor('viewer1');
-    await ctx.db.updateTable('sessions').set({ expires_at: sql<Date>`now() - interval '1 minute'` }).where('id', '<>', (await ctx.db.selectFrom('sessions').select('id').orderBy('id').executeTakeFirstOrThrow()).id).execute();
+    await ctx.db
+      .updateTable('sessions')
+      .set({ expires_at: sql<Date>`now() - interval '1 minute'` })
+      .where(
+        'id',
+        '<>',
+        (await ctx.db.selectFrom('sessions').select('id').orderBy('id').executeTakeFirstOrThrow())
+          .id,
+      )
+      .execute();
     const before = await ctx.countRows('sessions');
     // the schedule was created at start-up and is due now
     await ctx.xm.jobs.tick();
-    const run = await ctx.db.selectFrom('jobs').selectAll().where('name', '=', 'sessions.purge').executeTakeFirstOrThrow();
+    const run = await ctx.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('name', '=', 'sessions.purge')
+      .executeTakeFirstOrThrow();
     expect(run.status).toBe('succeeded');
     expect(run.result).toEqual({ deleted: before - 1 });
     expect(await ctx.countRows('sessions')).toBe(1);
     void live;
-    const audit = await ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'job.sessions_purged').execute();
+    const audit = await ctx.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'job.sessions_purged')
+      .execute();
     expect(audit).toHaveLength(1);
     // the schedule moved an hour ahead: another tick runs nothing
     await ctx.xm.jobs.tick();
@@ -68,13 +85,21 @@ describe('job runner', () => {
     });
     const id = await runner.enqueue('test.flaky');
     await runner.drain();
-    let row = await ctx.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    let row = await ctx.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('queued');
     expect(row.attempts).toBe(1);
     expect(row.run_at.getTime()).toBeGreaterThan(Date.now());
     await ctx.db.updateTable('jobs').set({ run_at: new Date() }).where('id', '=', id).execute();
     await runner.drain();
-    row = await ctx.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    row = await ctx.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('failed');
     expect(row.error).toBe('模拟失败');
     expect(calls).toBe(2);

@@ -131,14 +131,25 @@ export class JobRunner {
     }
   }
 
-  private async runOne(job: { id: number; name: string; payload: unknown; attempts: number; max_attempts: number }) {
+  private async runOne(job: {
+    id: number;
+    name: string;
+    payload: unknown;
+    attempts: number;
+    max_attempts: number;
+  }) {
     const def = this.defs.get(job.name);
     try {
       if (!def) throw new Error(`没有名为 ${job.name} 的任务`);
       const result = await def.handler({ db: this.db, payload: job.payload, jobId: job.id });
       await this.db
         .updateTable('jobs')
-        .set({ status: 'succeeded', finished_at: new Date(), result: JSON.stringify(result ?? null), error: null })
+        .set({
+          status: 'succeeded',
+          finished_at: new Date(),
+          result: JSON.stringify(result ?? null),
+          error: null,
+        })
         .where('id', '=', job.id)
         .execute();
     } catch (err) {

@@ -10,7 +10,10 @@ import { countUsers, insertUser } from '../../../modules/users/user.repository';
  * password at first login. Returns the generated password (to be printed
  * once) or null when one was given or users exist already.
  */
-export async function ensureFirstAdmin(db: Db, givenPassword: string | undefined): Promise<string | null> {
+export async function ensureFirstAdmin(
+  db: Db,
+  givenPassword: string | undefined,
+): Promise<string | null> {
   if ((await countUsers(db)) > 0) return null;
   const password = givenPassword ?? generatePassword();
   const hash = await hashPassword(password);
