@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/database/db';
-import { regionScopeFilter } from '../regions/region.repository';
+import { escapeLike, regionScopeFilter } from '../../platform/database/filters';
 
 export interface NewAuditEntry {
   actorId: number | null;
@@ -73,8 +73,4 @@ export async function listAudit(db: Db, f: AuditFilter) {
     .offset((f.page - 1) * f.pageSize)
     .execute();
   return { items, total: Number(total) };
-}
-
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,8 +1,8 @@
 import type { AuditEntry } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
-import type { AuditActor } from '../auth/actor';
-import type { Actor } from '../auth/actor';
-import { assertCan } from '../auth/permissions';
+import type { AuditActor } from '../access';
+import type { Actor } from '../access';
+import { assertCan } from '../access';
 import { insertAudit, listAudit, type AuditFilter } from './audit.repository';
 
 export interface AuditRecord {

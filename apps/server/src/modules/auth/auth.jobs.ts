@@ -1,6 +1,6 @@
 import type { JobDefinition } from '../../platform/jobs/runner';
-import { recordAudit } from '../audit/audit.service';
-import { systemActor } from './actor';
+import { recordAudit } from '../audit';
+import { systemActor } from '../access';
 import { purgeExpiredSessions } from './auth.service';
 
 /** Hourly: removes expired sessions. Idempotent — a second run finds nothing. */

@@ -2,11 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { passwordProblems, type Me } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
-import { recordAudit } from '../audit/audit.service';
-import { getRegionInScope } from '../regions/region.service';
-import { hashPassword, verifyPassword } from '../users/password';
-import * as users from '../users/user.repository';
-import { auditActorOf, type Actor } from './actor';
+import { recordAudit } from '../audit';
+import { getRegionInScope } from '../regions';
+import { accounts, hashPassword, verifyPassword } from '../users';
+import { auditActorOf, type Actor } from '../access';
 import type { LoginThrottle } from './login-throttle';
 import * as sessions from './session.repository';
 
@@ -36,7 +35,7 @@ export async function login(
 ): Promise<LoginResult> {
   const ip = input.ip ?? 'unknown';
   if (throttle.isBlocked(ip)) throw new DomainError('TOO_MANY_ATTEMPTS');
-  const user = await users.findUserForLogin(db, input.username);
+  const user = await accounts.findAccountForLogin(db, input.username);
   const now = new Date();
   const who = {
     userId: user?.id ?? null,
@@ -69,7 +68,7 @@ export async function login(
   if (!(await verifyPassword(user.password_hash, input.password))) {
     throttle.fail(ip);
     const state = await db.transaction().execute(async (trx) => {
-      const s = await users.recordFailedLogin(
+      const s = await accounts.recordFailedLogin(
         trx,
         user.id,
         LOCK_AFTER_FAILURES,
@@ -99,11 +98,7 @@ export async function login(
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + IDLE_MS);
   await db.transaction().execute(async (trx) => {
-    await users.updateUser(trx, user.id, null, {
-      failed_attempts: 0,
-      locked_until: null,
-      last_login_at: now,
-    });
+    await accounts.markLoginSucceeded(trx, user.id, now);
     const { id } = await sessions.insertSession(trx, {
       token_hash: sha256(token),
       user_id: user.id,
@@ -154,7 +149,7 @@ export async function authenticate(
 }
 
 export async function me(db: Db, actor: Actor): Promise<Me> {
-  const u = await users.findUserById(db, actor.userId);
+  const u = await accounts.findAccount(db, actor.userId);
   const active = await getRegionInScope(db, { scopePath: '' }, actor.activeRegionCode);
   if (!u) throw new DomainError('UNAUTHENTICATED');
   return {
@@ -191,7 +186,7 @@ export async function changePassword(
   actor: Actor,
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
-  const hashed = await users.getPasswordHash(db, actor.userId);
+  const hashed = await accounts.getPasswordHash(db, actor.userId);
   if (!hashed || !(await verifyPassword(hashed, input.currentPassword)))
     throw new DomainError('PASSWORD_WRONG');
   if (input.currentPassword === input.newPassword) throw new DomainError('PASSWORD_REUSED');
@@ -203,10 +198,7 @@ export async function changePassword(
     });
   const newHash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (trx) => {
-    await users.updateUser(trx, actor.userId, null, {
-      password_hash: newHash,
-      must_change_password: false,
-    });
+    await accounts.setPassword(trx, actor.userId, newHash);
     // Other sessions may belong to whoever knew the old password.
     await sessions.deleteOtherSessions(trx, actor.userId, actor.sessionId);
     await recordAudit(trx, auditActorOf(actor), {
@@ -241,9 +233,9 @@ export async function updateProfile(
   input: { displayName?: string | undefined; phone?: string | null | undefined },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const before = await users.findUserById(trx, actor.userId);
+    const before = await accounts.findAccount(trx, actor.userId);
     if (!before) throw new DomainError('UNAUTHENTICATED');
-    await users.updateUser(trx, actor.userId, null, {
+    await accounts.updateProfile(trx, actor.userId, {
       ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
       ...(input.phone !== undefined ? { phone: input.phone } : {}),
     });

@@ -2,9 +2,9 @@ import type { JobRun } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
 import type { JobRunner } from '../../platform/jobs/runner';
-import { recordAudit } from '../audit/audit.service';
-import { auditActorOf, type Actor } from '../auth/actor';
-import { assertCan } from '../auth/permissions';
+import { recordAudit } from '../audit';
+import { auditActorOf, type Actor } from '../access';
+import { assertCan } from '../access';
 
 export async function listJobDefinitions(db: Db, runner: JobRunner, actor: Actor) {
   assertCan(actor, 'job.manage');

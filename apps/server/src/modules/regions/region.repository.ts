@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import type { RegionLevel } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 
@@ -20,14 +20,6 @@ export async function listRegions(
   if (filter.levels) q = q.where('level', 'in', filter.levels);
   if (filter.parentCode) q = q.where('parent_code', '=', filter.parentCode);
   return q.orderBy('path').execute();
-}
-
-/**
- * The one SQL form of the data-scope rule, for any table with a region code
- * column: `.where(regionScopeFilter(actor.scopePath, 'users.region_code'))`.
- */
-export function regionScopeFilter(scopePath: string, column: string): Expression<SqlBool> {
-  return sql<SqlBool>`${sql.ref(column)} in (select code from regions where path like ${scopePath + '%'})`;
 }
 
 export async function nextChildCode(db: Db, parentCode: string): Promise<string> {

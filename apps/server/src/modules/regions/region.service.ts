@@ -2,11 +2,11 @@ import type { gridLevels } from '@xiangmu/contracts';
 import { regionLevels, type Region, type RegionLevel } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
-import { recordAudit } from '../audit/audit.service';
-import { auditActorOf, type Actor } from '../auth/actor';
-import { assertCan } from '../auth/permissions';
+import { recordAudit } from '../audit';
+import { auditActorOf, type Actor } from '../access';
+import { assertCan } from '../access';
 import data from './data/zhengzhou-regions.json' with { type: 'json' };
-import { assertPathInScope } from './region.policy';
+import { assertPathInScope } from '../access';
 import * as repo from './region.repository';
 
 type RegionRow = NonNullable<Awaited<ReturnType<typeof repo.findRegion>>>;

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/database/db';
-import { escapeLike } from '../audit/audit.repository';
-import { regionScopeFilter } from '../regions/region.repository';
+import { escapeLike, regionScopeFilter } from '../../platform/database/filters';
 
 const selectDepartments = (db: Db) =>
   db

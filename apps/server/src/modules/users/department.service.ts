@@ -1,11 +1,11 @@
 import type { Department } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
-import { recordAudit } from '../audit/audit.service';
-import { auditActorOf, type Actor } from '../auth/actor';
-import { assertCan } from '../auth/permissions';
-import { getRegionInScope } from '../regions/region.service';
-import { assertPathInScope } from '../regions/region.policy';
+import { recordAudit } from '../audit';
+import { auditActorOf, type Actor } from '../access';
+import { assertCan } from '../access';
+import { getRegionInScope } from '../regions';
+import { assertPathInScope } from '../access';
 import * as repo from './department.repository';
 
 const present = (d: repo.DepartmentRow): Department => ({

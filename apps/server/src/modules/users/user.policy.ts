@@ -1,6 +1,6 @@
 import type { RegionLevel, Role } from '@xiangmu/contracts';
 import { DomainError } from '../../platform/http/domain-error';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../access';
 
 /** Roles an admin may grant: never one above his own. */
 export function assertRoleAssignable(actor: Pick<Actor, 'role'>, role: Role): void {

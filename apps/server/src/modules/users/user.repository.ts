@@ -1,8 +1,7 @@
 import { sql, type Updateable } from 'kysely';
 import type { Role } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
-import { escapeLike } from '../audit/audit.repository';
-import { regionScopeFilter } from '../regions/region.repository';
+import { escapeLike, regionScopeFilter } from '../../platform/database/filters';
 import type { UserTable } from './user.table';
 
 const userColumns = [

@@ -18,7 +18,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { errorMessages } from '@xiangmu/contracts';
-import type { Actor } from '../../modules/auth/actor';
+import type { Actor } from '../../modules/access';
 import type { Db, Engine } from '../database/db';
 import type { JobRunner } from '../jobs/runner';
 import { registerErrorHandler } from './error-handler';

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../../modules/auth/actor';
+import type { Actor } from '../../modules/access';
 import { DomainError } from './domain-error';
 
 /** The authenticated actor of a non-public route (the onRequest hook guarantees one). */

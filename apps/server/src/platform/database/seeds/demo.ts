@@ -1,7 +1,9 @@
+// Seeds write through the repositories directly: there is no acting user
+// whose policies could apply. Each seed is audited as the system.
 import type { Role } from '@xiangmu/contracts';
 import type { Db } from '../db';
 import { recordAudit } from '../../../modules/audit/audit.service';
-import { systemActor } from '../../../modules/auth/actor';
+import { systemActor } from '../../../modules/access';
 import { findRegion } from '../../../modules/regions/region.service';
 import { insertRegion, nextChildCode } from '../../../modules/regions/region.repository';
 import { insertDepartment } from '../../../modules/users/department.repository';

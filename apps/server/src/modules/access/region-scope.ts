@@ -1,5 +1,5 @@
 import { DomainError } from '../../platform/http/domain-error';
-import type { Actor } from '../auth/actor';
+import type { Actor } from './actor';
 
 /**
  * The data-scope rule: a user sees and changes only records of his active

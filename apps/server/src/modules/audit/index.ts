@@ -1,0 +1,2 @@
+export { recordAudit, listAuditEntries, type AuditRecord } from './audit.service';
+export { auditRoutes } from './audit.routes';

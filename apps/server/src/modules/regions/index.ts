@@ -1,0 +1,2 @@
+export * from './region.service';
+export { regionRoutes } from './region.routes';
