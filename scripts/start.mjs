@@ -21,8 +21,9 @@ function newestMtime(dir) {
 const sources = [join(web, 'src'), join(web, 'index.html'), join(root, 'packages/contracts/src')];
 const stale =
   !existsSync(built) ||
-  Math.max(...sources.map((s) => (statSync(s).isDirectory() ? newestMtime(s) : statSync(s).mtimeMs))) >
-    statSync(built).mtimeMs;
+  Math.max(
+    ...sources.map((s) => (statSync(s).isDirectory() ? newestMtime(s) : statSync(s).mtimeMs)),
+  ) > statSync(built).mtimeMs;
 
 if (stale) {
   console.log('正在构建前端界面 (building the web UI) …');

@@ -15,7 +15,10 @@ mkdirSync(out, { recursive: true });
 
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 try {
-  const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL, connectionTimeoutMillis: 5000 });
+  const c = new pg.Client({
+    connectionString: process.env.TEST_DATABASE_URL,
+    connectionTimeoutMillis: 5000,
+  });
   await c.connect();
   await c.end();
 } catch (err) {
@@ -26,11 +29,17 @@ try {
   process.exit(1);
 }
 
-const run = (cmd, args, cwd = root) => spawnSync(cmd, args, { cwd, stdio: 'inherit', env: process.env }).status;
+const run = (cmd, args, cwd = root) =>
+  spawnSync(cmd, args, { cwd, stdio: 'inherit', env: process.env }).status;
 
 const suites = [
   { name: 'server (PGlite + PostgreSQL)', dir: 'apps/server', config: 'vitest.config.ts' },
-  { name: 'browser (Chromium)', dir: 'e2e', config: 'vitest.config.ts', before: ['npm', ['run', 'build', '-w', 'apps/web']] },
+  {
+    name: 'browser (Chromium)',
+    dir: 'e2e',
+    config: 'vitest.config.ts',
+    before: ['npm', ['run', 'build', '-w', 'apps/web']],
+  },
 ];
 
 let passed = 0;
@@ -44,7 +53,19 @@ for (const s of suites) {
     continue;
   }
   const report = join(out, `${s.dir.replace('/', '-')}.json`);
-  const status = run('npx', ['vitest', 'run', '--config', s.config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], join(root, s.dir));
+  const status = run(
+    'npx',
+    [
+      'vitest',
+      'run',
+      '--config',
+      s.config,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
+    join(root, s.dir),
+  );
   try {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     passed += r.numPassedTests;

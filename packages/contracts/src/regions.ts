@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { plainName, regionCode } from './text';
 
-export const regionLevels = ['city', 'district', 'street', 'grid1', 'grid2', 'grid3', 'micro'] as const;
+export const regionLevels = [
+  'city',
+  'district',
+  'street',
+  'grid1',
+  'grid2',
+  'grid3',
+  'micro',
+] as const;
 export const regionLevelSchema = z.enum(regionLevels);
 export type RegionLevel = z.infer<typeof regionLevelSchema>;
 

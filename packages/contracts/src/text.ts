@@ -35,4 +35,7 @@ export const plainText = (max = 500) =>
     .refine((s) => !/[<>]/.test(s), '不能包含尖括号 < >');
 
 /** A region code: 6 digits (GB/T 2260) or longer for streets and grids. */
-export const regionCode = z.string().trim().regex(/^\d{6,32}$/, '区划代码应为6位以上数字');
+export const regionCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6,32}$/, '区划代码应为6位以上数字');
