@@ -96,6 +96,13 @@ export const routeSpecs: Record<string, RouteSpec> = {
     audit: 'auth.password_changed',
     freeText: ['currentPassword', 'newPassword'],
   },
+  'GET /api/me/regions': {
+    kind: 'list',
+    roles: all,
+    homeScoped: true,
+    build: async () => ({ url: '/api/me/regions?maxLevel=street' }),
+    containsOwn: (b) => b.some((r: { code: string }) => r.code === OWN_STREET),
+  },
   'PUT /api/me/region': {
     kind: 'item',
     roles: all,

@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import {
   changePasswordRequest,
+  region,
+  regionLevelSchema,
   loginRequest,
   meResponse,
   okResponse,
@@ -9,6 +12,7 @@ import {
 import type { ApiApp, AppContext } from '../../platform/http/app';
 import { SESSION_COOKIE } from '../../platform/http/app';
 import { actorOf } from '../../platform/http/request';
+import { listSwitchableRegions } from '../regions';
 import * as auth from './auth.service';
 import { LoginThrottle } from './login-throttle';
 
@@ -92,6 +96,19 @@ export function authRoutes(throttle = new LoginThrottle()) {
         await auth.changePassword(db, actorOf(req), req.body);
         return { ok: true as const };
       },
+    );
+
+    app.get(
+      '/api/me/regions',
+      {
+        schema: {
+          tags,
+          summary: '可切换的区域（本人所属区域及以下）',
+          querystring: z.strictObject({ maxLevel: regionLevelSchema.optional() }),
+          response: { 200: z.array(region) },
+        },
+      },
+      async (req) => listSwitchableRegions(db, actorOf(req), req.query),
     );
 
     app.put(

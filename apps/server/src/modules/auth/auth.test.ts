@@ -256,6 +256,13 @@ describe('region switcher', () => {
     const narrowed = await ctx.request('GET', '/api/regions', { as: alice });
     expect(narrowed.body.map((r: { code: string }) => r.code)).toEqual(['410171560']);
 
+    // the switcher still offers his whole region, not just the active one
+    const offered = await ctx.request('GET', '/api/me/regions?maxLevel=street', { as: alice });
+    expect(offered.body.map((r: { code: string }) => r.code)).toEqual(
+      expect.arrayContaining(['410171', '410171560', '410171561']),
+    );
+    expect(offered.body.some((r: { code: string }) => r.code.startsWith('410105'))).toBe(false);
+
     // and back up to his own region, which is outside the active one
     const back = await ctx.request('PUT', '/api/me/region', {
       as: alice,

@@ -48,6 +48,17 @@ export async function listRegions(
   return rows.map(presentRegion);
 }
 
+/** The regions a user may switch to: his own region and everything below it. */
+export async function listSwitchableRegions(
+  db: Db,
+  actor: Actor,
+  q: { maxLevel?: RegionLevel | undefined },
+): Promise<Region[]> {
+  const home = await repo.findRegion(db, actor.regionCode);
+  if (!home) throw new DomainError('REGION_NOT_FOUND');
+  return listRegions(db, { ...actor, scopePath: home.path }, { maxLevel: q.maxLevel });
+}
+
 const gridParent: Record<(typeof gridLevels)[number], RegionLevel> = {
   grid1: 'street',
   grid2: 'grid1',
