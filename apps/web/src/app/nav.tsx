@@ -1,0 +1,83 @@
+import type { ReactNode } from 'react';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  ClusterOutlined,
+  HomeOutlined,
+  ScheduleOutlined,
+  SettingOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import type { MenuProps } from 'antd';
+import type { Role } from '@xiangmu/contracts';
+
+export interface NavPage {
+  path: string;
+  label: string;
+  icon: ReactNode;
+  /** roles that may open the page; absent = every signed-in user */
+  roles?: readonly Role[];
+}
+
+const ADMINS: readonly Role[] = ['city_admin', 'district_admin'];
+
+/**
+ * Only what exists is listed (no "建设中" placeholders). Role lists mirror
+ * the server's permission table (apps/server/src/modules/auth/permissions.ts);
+ * the server enforces them, the menu just hides what would be refused.
+ */
+export const pages = {
+  home: { path: '/', label: '首页', icon: <HomeOutlined /> },
+  users: { path: '/system/users', label: '用户管理', icon: <TeamOutlined />, roles: ADMINS },
+  departments: {
+    path: '/system/departments',
+    label: '部门管理',
+    icon: <ApartmentOutlined />,
+    roles: ADMINS,
+  },
+  regions: { path: '/system/regions', label: '行政区划', icon: <ClusterOutlined />, roles: ADMINS },
+  audit: { path: '/system/audit', label: '审计日志', icon: <AuditOutlined />, roles: ADMINS },
+  jobs: {
+    path: '/system/jobs',
+    label: '后台任务',
+    icon: <ScheduleOutlined />,
+    roles: ['city_admin'] as const,
+  },
+} satisfies Record<string, NavPage>;
+
+export const mayOpen = (page: NavPage, role: Role): boolean =>
+  !page.roles || page.roles.includes(role);
+
+type MenuItem = Required<MenuProps>['items'][number];
+
+const item = (p: NavPage): MenuItem => ({ key: p.path, icon: p.icon, label: p.label });
+
+export const SYSTEM_MENU_KEY = 'system';
+
+export function menuItemsFor(role: Role): MenuItem[] {
+  const system = [pages.users, pages.departments, pages.regions, pages.audit, pages.jobs].filter(
+    (p) => mayOpen(p, role),
+  );
+  return [
+    item(pages.home),
+    ...(system.length
+      ? [
+          {
+            key: SYSTEM_MENU_KEY,
+            icon: <SettingOutlined />,
+            label: '系统管理',
+            children: system.map(item),
+          },
+        ]
+      : []),
+  ];
+}
+
+/** The menu key to highlight for a location. */
+export function selectedMenuKey(pathname: string): string {
+  const all: NavPage[] = Object.values(pages);
+  const match = all
+    .filter((p) => p.path !== '/' && pathname.startsWith(p.path))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  return match?.path ?? (pathname === '/' ? '/' : '');
+}

@@ -1,0 +1,65 @@
+import { lazy } from 'react';
+import { Route, Routes } from 'react-router';
+import { AppLayout } from './AppLayout';
+import { GuestOnly, FORCED_PASSWORD_PATH, NotFound, RequireAuth, RequireRole } from './guards';
+import { pages } from './nav';
+import LoginPage from '../features/auth/LoginPage';
+import ForcedPasswordPage from '../features/auth/ForcedPasswordPage';
+import HomePage from '../features/home/HomePage';
+
+// Admin pages load on demand; the sign-in path stays in the first bundle.
+const ProfilePage = lazy(() => import('../features/profile/ProfilePage'));
+const UsersPage = lazy(() => import('../features/users/UsersPage'));
+const DepartmentsPage = lazy(() => import('../features/departments/DepartmentsPage'));
+const RegionsPage = lazy(() => import('../features/regions/RegionsPage'));
+const AuditPage = lazy(() => import('../features/audit/AuditPage'));
+const JobsPage = lazy(() => import('../features/jobs/JobsPage'));
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route
+        path="/login"
+        element={
+          <GuestOnly>
+            <LoginPage />
+          </GuestOnly>
+        }
+      />
+      <Route
+        path={FORCED_PASSWORD_PATH}
+        element={
+          <RequireAuth forcedPage>
+            <ForcedPasswordPage />
+          </RequireAuth>
+        }
+      />
+      <Route
+        element={
+          <RequireAuth>
+            <AppLayout />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<HomePage />} />
+        <Route path="profile" element={<ProfilePage />} />
+        {(
+          [
+            [pages.users, <UsersPage key="users" />],
+            [pages.departments, <DepartmentsPage key="departments" />],
+            [pages.regions, <RegionsPage key="regions" />],
+            [pages.audit, <AuditPage key="audit" />],
+            [pages.jobs, <JobsPage key="jobs" />],
+          ] as const
+        ).map(([page, element]) => (
+          <Route
+            key={page.path}
+            path={page.path}
+            element={<RequireRole page={page}>{element}</RequireRole>}
+          />
+        ))}
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}

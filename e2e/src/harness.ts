@@ -1,0 +1,200 @@
+/**
+ * What the browser tests need: the real server as a child process on a fresh
+ * embedded database, Debian's Chromium driven by playwright-core, and
+ * screenshots in e2e/artifacts/.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS_DIR = join(REPO_ROOT, 'e2e/artifacts');
+export const ADMIN_INITIAL_PASSWORD = 'Init-Pass-2026';
+/** apps/server/src/platform/database/seeds/demo.ts */
+export const DEMO_PASSWORD = 'Xiangmu@2026';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The tests exercise the built UI; building it is the job of the test script (npm test). */
+export function requireWebBuild(): void {
+  const index = join(REPO_ROOT, 'apps/web/dist/index.html');
+  if (!existsSync(index))
+    throw new Error(
+      `缺少前端构建产物 ${index}。请先运行 \`npm run build -w apps/web\`（根目录的 npm test 会先构建）。\n` +
+        `Missing the web build; run \`npm run build -w apps/web\` first.`,
+    );
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `找不到 Chromium：${CHROMIUM}（apt-get install chromium fonts-noto-cjk，或设置 CHROMIUM_PATH）`,
+    );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node --import tsx apps/server/src/entrypoints/api.ts` on a free port
+ * with an empty PGlite data dir, the known admin password and the demo data,
+ * and waits for GET /healthz.
+ */
+export async function startServer(): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'xiangmu-e2e-'));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    XIANGMU_DATA_DIR: dataDir,
+    XIANGMU_ADMIN_PASSWORD: ADMIN_INITIAL_PASSWORD,
+    XIANGMU_DEMO_SEED: 'on',
+    LOG_LEVEL: 'warn',
+  };
+  // always the embedded database and the web build of this checkout
+  delete env.DATABASE_URL;
+  delete env.XIANGMU_WEB_DIST;
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/entrypoints/api.ts'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited: number | string | null = null;
+  const exit = new Promise<void>((ok) =>
+    child.on('exit', (code, signal) => {
+      exited = code ?? signal ?? 'unknown';
+      ok();
+    }),
+  );
+
+  const stop = async () => {
+    if (exited === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exit;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (exited !== null) {
+      await stop();
+      throw new Error(`服务器启动失败（退出码 ${exited}）：\n${output}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`服务器 120 秒内未就绪：\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url, stop };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Waits until no finite CSS animation/transition (modal, drawer, dropdown) is running. */
+export async function settle(page: Page): Promise<void> {
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+      undefined,
+      { timeout: 3000 },
+    )
+    .catch(() => undefined);
+}
+
+/** Saves a full-page PNG as e2e/artifacts/<name>.png once the page has settled. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await settle(page);
+  await page.screenshot({
+    path: join(ARTIFACTS_DIR, `${name}.png`),
+    fullPage: true,
+    animations: 'disabled',
+  });
+}
+
+/**
+ * Collects uncaught page errors and console errors. Failed HTTP responses
+ * (the 401 of the session probe, a wrong password) are expected and skipped.
+ */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+/** Signs in through the login form. */
+export async function login(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  if (!page.url().endsWith('/login')) await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/** Horizontal overflow of the page itself (not of inner scroll areas). */
+export function pageOverflow(
+  page: Page,
+): Promise<{ viewport: number; document: number; body: number }> {
+  return page.evaluate(() => ({
+    viewport: window.innerWidth,
+    document: document.documentElement.scrollWidth,
+    body: document.body.scrollWidth,
+  }));
+}
