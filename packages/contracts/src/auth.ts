@@ -24,6 +24,9 @@ export const roleLabels: Record<Role, string> = {
 };
 
 export const PASSWORD_MIN_LENGTH = 8;
+/** Consecutive wrong passwords that lock an account, and for how long. */
+export const LOGIN_LOCK_AFTER_FAILURES = 5;
+export const LOGIN_LOCK_MINUTES = 15;
 
 /**
  * Password rule (等保 style): 8–64 characters with at least three of

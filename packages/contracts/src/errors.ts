@@ -32,6 +32,7 @@ export const errorMessages = {
   ROLE_NOT_ASSIGNABLE: '不能授予高于自己权限的角色',
   ROLE_REGION_MISMATCH: '该角色不能设在所选层级的区域',
   CANNOT_DISABLE_SELF: '不能停用自己的账号',
+  CANNOT_RESET_OWN_PASSWORD: '不能重置自己的密码，请在个人资料中修改密码',
   VERSION_CONFLICT: '数据已被他人修改，请刷新后再保存',
   JOB_NOT_FOUND: '后台任务不存在',
   INTERNAL_ERROR: '服务器内部错误，请稍后重试',

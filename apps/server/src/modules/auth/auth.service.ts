@@ -1,5 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { passwordProblems, type Me } from '@xiangmu/contracts';
+import {
+  LOGIN_LOCK_AFTER_FAILURES as LOCK_AFTER_FAILURES,
+  LOGIN_LOCK_MINUTES as LOCK_MINUTES,
+  passwordProblems,
+  type Me,
+} from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
 import { recordAudit } from '../audit';
@@ -9,8 +14,6 @@ import { auditActorOf, type Actor } from '../access';
 import type { LoginThrottle } from './login-throttle';
 import * as sessions from './session.repository';
 
-export const LOCK_AFTER_FAILURES = 5;
-export const LOCK_MINUTES = 15;
 const IDLE_MS = 2 * 3600_000;
 const ABSOLUTE_MS = 12 * 3600_000;
 /** last_seen is written at most this often, so reads stay reads */

@@ -8,7 +8,7 @@ import {
   type TestContext,
 } from '../../test/harness';
 import { LoginThrottle } from './login-throttle';
-import { LOCK_AFTER_FAILURES } from './auth.service';
+import { LOGIN_LOCK_AFTER_FAILURES as LOCK_AFTER_FAILURES } from '@xiangmu/contracts';
 
 let ctx: TestContext;
 beforeAll(async () => {

@@ -180,6 +180,7 @@ export async function resetPassword(
   id: number,
 ): Promise<{ initialPassword: string }> {
   assertCan(actor, 'user.manage');
+  if (id === actor.userId) throw new DomainError('CANNOT_RESET_OWN_PASSWORD');
   const initialPassword = generatePassword();
   const passwordHash = await hashPassword(initialPassword);
   return db.transaction().execute(async (trx) => {

@@ -180,6 +180,12 @@ describe('editing users', () => {
     expect(res.body.code).toBe('CANNOT_DISABLE_SELF');
   });
 
+  it('an admin cannot reset his own password from the user list', async () => {
+    const res = await ctx.request('POST', `/api/users/${jk.userId}/reset-password`, { as: jk });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('CANNOT_RESET_OWN_PASSWORD');
+  });
+
   it('a district admin cannot touch a city admin', async () => {
     const city1 = await ctx.request('GET', `/api/users/${city.userId}`, { as: jk });
     expect(city1.status).toBe(403);

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Form, Input, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useLocation, useNavigate } from 'react-router';
+import { LOGIN_LOCK_AFTER_FAILURES, LOGIN_LOCK_MINUTES } from '@xiangmu/contracts';
 import { useAuth } from '../../app/auth';
 import { FORCED_PASSWORD_PATH } from '../../app/guards';
 import { errorText } from '../../lib/api-client';
@@ -84,7 +85,8 @@ export default function LoginPage() {
         type="secondary"
         style={{ margin: 0, fontSize: 12, textAlign: 'center' }}
       >
-        多次输错密码账号将被临时锁定；忘记密码请联系管理员重置。
+        连续输错密码{LOGIN_LOCK_AFTER_FAILURES}次，账号将锁定{LOGIN_LOCK_MINUTES}
+        分钟；忘记密码请联系管理员重置。
       </Typography.Paragraph>
     </AuthFrame>
   );
