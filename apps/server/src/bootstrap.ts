@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import { auditRoutes, recordAudit } from './modules/audit';
 import { systemActor } from './modules/access';
-import { authenticate, authRoutes, purgeSessionsJob, type LoginThrottle } from './modules/auth';
+import {
+  authenticate,
+  authRoutes,
+  purgeSessionsJob,
+  SessionCache,
+  type LoginThrottle,
+} from './modules/auth';
 import { jobRoutes } from './modules/jobs';
 import { ensureOfficialRegions, regionRoutes } from './modules/regions';
 import { userRoutes } from './modules/users';
@@ -22,6 +28,8 @@ export interface XiangmuOptions {
   webDist?: string | undefined;
   throttle?: LoginThrottle;
   jobPollMs?: number;
+  /** how long a session lookup is reused (ms); 0 turns the cache off */
+  sessionCacheMs?: number;
 }
 
 /** Prepares the database (migrate, reference data, first admin, demo data). */
@@ -51,13 +59,15 @@ export async function createXiangmu(opts: XiangmuOptions) {
     const jobs = new JobRunner(db, opts.logger, opts.jobPollMs);
     jobs.register(purgeSessionsJob);
     await jobs.ensureSchedules();
+    const sessions = new SessionCache(opts.sessionCacheMs);
     const app = await buildApp(
       {
         db,
         engine,
         jobs,
         secureCookies: opts.secureCookies,
-        authenticate: (t, ip) => authenticate(db, t, ip),
+        authenticate: (token, ip) => sessions.get(token, ip, () => authenticate(db, token, ip)),
+        afterWrite: () => sessions.clear(),
       },
       {
         logger: opts.logger,

@@ -5,11 +5,15 @@ export interface Actor {
   userId: number;
   username: string;
   displayName: string;
+  phone: string | null;
   role: Role;
   regionCode: string;
+  regionName: string;
   departmentId: number | null;
+  departmentName: string | null;
   /** the region the user is working in now (region switcher); always inside his own */
   activeRegionCode: string;
+  activeRegionName: string;
   /** materialised path of the active region: the root of his data scope */
   scopePath: string;
   mustChangePassword: boolean;

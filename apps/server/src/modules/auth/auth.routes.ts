@@ -9,7 +9,9 @@ import {
   switchRegionRequest,
   updateProfileRequest,
 } from '@xiangmu/contracts';
+import type { FastifyRequest } from 'fastify';
 import type { ApiApp, AppContext } from '../../platform/http/app';
+import { DomainError } from '../../platform/http/domain-error';
 import { SESSION_COOKIE } from '../../platform/http/app';
 import { actorOf } from '../../platform/http/request';
 import { listSwitchableRegions } from '../regions';
@@ -20,6 +22,12 @@ export function authRoutes(throttle = new LoginThrottle()) {
   return (app: ApiApp, ctx: AppContext) => {
     const { db } = ctx;
     const tags = ['认证与个人'];
+    /** the caller as he is after his own write (not from the session cache) */
+    const reload = async (req: FastifyRequest) => {
+      const actor = await auth.authenticate(db, req.cookies[SESSION_COOKIE] ?? '', req.ip);
+      if (!actor) throw new DomainError('UNAUTHENTICATED');
+      return actor;
+    };
 
     app.post(
       '/api/auth/login',
@@ -39,7 +47,7 @@ export function authRoutes(throttle = new LoginThrottle()) {
           path: '/',
           expires: expiresAt,
         });
-        return auth.me(db, actor);
+        return auth.me(actor);
       },
     );
 
@@ -62,7 +70,7 @@ export function authRoutes(throttle = new LoginThrottle()) {
         config: { beforePasswordChange: true },
         schema: { tags, summary: '当前用户', response: { 200: meResponse } },
       },
-      async (req) => auth.me(db, actorOf(req)),
+      async (req) => auth.me(actorOf(req)),
     );
 
     app.patch(
@@ -77,7 +85,7 @@ export function authRoutes(throttle = new LoginThrottle()) {
       },
       async (req) => {
         await auth.updateProfile(db, actorOf(req), req.body);
-        return auth.me(db, actorOf(req));
+        return auth.me(await reload(req));
       },
     );
 
@@ -124,7 +132,7 @@ export function authRoutes(throttle = new LoginThrottle()) {
       async (req) => {
         const actor = actorOf(req);
         await auth.switchRegion(db, actor, req.body.regionCode);
-        return auth.me(db, { ...actor, activeRegionCode: req.body.regionCode });
+        return auth.me(await reload(req));
       },
     );
   };

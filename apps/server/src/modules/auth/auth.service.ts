@@ -139,10 +139,14 @@ export async function authenticate(
     userId: s.user_id,
     username: s.username,
     displayName: s.display_name,
+    phone: s.phone,
     role: s.role,
     regionCode: s.region_code,
+    regionName: s.region_name,
     departmentId: s.department_id,
+    departmentName: s.department_name,
     activeRegionCode: s.active_region_code,
+    activeRegionName: s.active_region_name,
     scopePath: s.active_region_path,
     mustChangePassword: s.must_change_password,
     sessionId: s.session_id,
@@ -151,23 +155,21 @@ export async function authenticate(
   };
 }
 
-export async function me(db: Db, actor: Actor): Promise<Me> {
-  const u = await accounts.findAccount(db, actor.userId);
-  const active = await getRegionInScope(db, { scopePath: '' }, actor.activeRegionCode);
-  if (!u) throw new DomainError('UNAUTHENTICATED');
+/** What GET /api/me shows: all of it is in the session row, so no query. */
+export function me(actor: Actor): Me {
   return {
-    id: u.id,
-    username: u.username,
-    displayName: u.display_name,
-    phone: u.phone,
-    role: u.role,
-    regionCode: u.region_code,
-    regionName: u.region_name,
-    activeRegionCode: active.code,
-    activeRegionName: active.name,
-    departmentId: u.department_id,
-    departmentName: u.department_name,
-    mustChangePassword: u.must_change_password,
+    id: actor.userId,
+    username: actor.username,
+    displayName: actor.displayName,
+    phone: actor.phone,
+    role: actor.role,
+    regionCode: actor.regionCode,
+    regionName: actor.regionName,
+    activeRegionCode: actor.activeRegionCode,
+    activeRegionName: actor.activeRegionName,
+    departmentId: actor.departmentId,
+    departmentName: actor.departmentName,
+    mustChangePassword: actor.mustChangePassword,
     csrfToken: actor.csrfToken,
   };
 }

@@ -208,6 +208,20 @@ describe('sessions', () => {
     expect((await ctx.request('GET', '/api/me', { as: s })).status).toBe(401);
   });
 
+  it('a user disabled through the API is refused at once, though his session was just read', async () => {
+    await ctx.createUser({ username: 'hank', role: 'viewer', region: '410171' });
+    const hank = sessionOf(await login('hank', USER_PASSWORD));
+    expect((await ctx.request('GET', '/api/me', { as: hank })).status).toBe(200); // now cached
+    const admin = await ctx.sessionFor('alice');
+    const u = await ctx.request('GET', `/api/users/${hank.userId}`, { as: admin });
+    const res = await ctx.request('PATCH', `/api/users/${hank.userId}`, {
+      as: admin,
+      body: { disabled: true, version: u.body.version },
+    });
+    expect(res.status).toBe(200);
+    expect((await ctx.request('GET', '/api/me', { as: hank })).status).toBe(401);
+  });
+
   it('an expired session is refused; a forged cookie too', async () => {
     const s = await ctx.sessionFor('dave');
     await ctx.db

@@ -46,6 +46,8 @@ export interface AppContext {
   secureCookies: boolean;
   /** resolves a session cookie to its actor (modules/auth) */
   authenticate: (token: string, ip: string | null) => Promise<Actor | null>;
+  /** called before the response of every state-changing request is sent */
+  afterWrite?: () => void;
 }
 
 export type ApiApp = FastifyInstance<
@@ -123,6 +125,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
       throw new DomainError('CSRF_INVALID');
     if (req.actor.mustChangePassword && !config?.beforePasswordChange)
       throw new DomainError('PASSWORD_CHANGE_REQUIRED');
+  });
+
+  app.addHook('onSend', async (req) => {
+    if (!SAFE_METHODS.has(req.method)) ctx.afterWrite?.();
   });
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => {
