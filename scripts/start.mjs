@@ -1,40 +1,46 @@
-// `npm start`: builds the web UI if it is missing or older than its sources,
-// then runs the API server (migrations and first-start seeding included).
-import { spawnSync, spawn } from 'node:child_process';
+// `npm start`: builds what is missing or older than its sources — the web UI
+// (vite) and the server bundle (esbuild) — then runs the API server
+// (migrations and first-start seeding included). `--build-only` stops after
+// the builds (npm run build).
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildServer } from './build-server.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const web = join(root, 'apps/web');
-const built = join(web, 'dist/index.html');
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    const t = entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs;
-    if (t > newest) newest = t;
-  }
+function newestMtime(path) {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
   return newest;
 }
 
-const sources = [join(web, 'src'), join(web, 'index.html'), join(root, 'packages/contracts/src')];
-const stale =
-  !existsSync(built) ||
-  Math.max(
-    ...sources.map((s) => (statSync(s).isDirectory() ? newestMtime(s) : statSync(s).mtimeMs)),
-  ) > statSync(built).mtimeMs;
+/** true when `output` is missing or older than any of `sources` */
+function stale(output, sources) {
+  if (!existsSync(output)) return true;
+  const built = statSync(output).mtimeMs;
+  return sources.some((s) => newestMtime(join(root, s)) > built);
+}
 
-if (stale) {
+const contracts = 'packages/contracts/src';
+if (
+  stale(join(root, 'apps/web/dist/index.html'), ['apps/web/src', 'apps/web/index.html', contracts])
+) {
   console.log('正在构建前端界面 (building the web UI) …');
   const res = spawnSync('npm', ['run', 'build', '-w', 'apps/web'], { stdio: 'inherit', cwd: root });
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
+const serverBundle = join(root, 'apps/server/dist/api.mjs');
+if (stale(serverBundle, ['apps/server/src', contracts])) await buildServer(root);
 
-const server = spawn(
-  process.execPath,
-  ['--import', 'tsx', join(root, 'apps/server/src/entrypoints/api.ts')],
-  { stdio: 'inherit', cwd: root },
-);
+if (process.argv.includes('--build-only')) process.exit(0);
+
+const server = spawn(process.execPath, ['--enable-source-maps', serverBundle], {
+  stdio: 'inherit',
+  cwd: root,
+  env: { XIANGMU_WEB_DIST: join(root, 'apps/web/dist'), ...process.env },
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
 server.on('exit', (code) => process.exit(code ?? 0));

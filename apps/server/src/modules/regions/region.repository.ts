@@ -96,3 +96,14 @@ export async function renameRegion(db: Db, code: string, name: string, version: 
     .returning(['code', 'name', 'level', 'parent_code', 'path', 'official', 'version'])
     .executeTakeFirst();
 }
+
+export const countOfficialRegions = async (db: Db) =>
+  Number(
+    (
+      await db
+        .selectFrom('regions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('official', '=', true)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );

@@ -129,6 +129,7 @@ export const CITY_CODE = data.regions[0]!.code;
  * empty or older database. Reference data, not a user's write: not audited.
  */
 export async function ensureOfficialRegions(db: Db): Promise<number> {
+  if ((await repo.countOfficialRegions(db)) >= data.regions.length) return 0;
   const byCode = new Map<string, string>();
   const rows = data.regions.map((r) => {
     const path = `${r.parentCode ? byCode.get(r.parentCode) : ''}${r.code}/`;

@@ -77,8 +77,6 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: 1024 * 1024,
-    // a unique request id in every log line
-    genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -127,8 +125,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
       throw new DomainError('PASSWORD_CHANGE_REQUIRED');
   });
 
-  app.addHook('onSend', async (req) => {
+  app.addHook('onSend', (req, _reply, payload, done) => {
     if (!SAFE_METHODS.has(req.method)) ctx.afterWrite?.();
+    done(null, payload);
   });
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => {

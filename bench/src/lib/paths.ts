@@ -1,0 +1,26 @@
+// Side-effect-free paths and resolution, shared by the benchmarks and the
+// child processes they start.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const startScript = join(repoRoot, 'scripts/start.mjs');
+/** what `npm start` runs (without npm's own wrapper); build first with `prepareBuild` */
+export const apiCommand = [process.execPath, startScript] as const;
+/** all benchmark traffic stays on the loopback interface */
+export const HOST = '127.0.0.1';
+
+/**
+ * Imports a package the way apps/server resolves it, so the benchmark uses
+ * the very copy the server runs (fastify for the bare route, pg for scratch
+ * databases) without declaring a second dependency on it.
+ */
+export async function importFromServer<T>(
+  specifier: string,
+): Promise<{ module: T; version: string }> {
+  const req = createRequire(join(repoRoot, 'apps/server/package.json'));
+  const entry = req.resolve(specifier);
+  const pkg = req(`${specifier}/package.json`) as { version: string };
+  return { module: (await import(pathToFileURL(entry).href)) as T, version: pkg.version };
+}
