@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
-import type { Role } from '@xiangmu/contracts';
+import { roles as allRoles, type Role } from '@xiangmu/contracts';
 import { createXiangmu, type Xiangmu } from '../bootstrap';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { insertSession } from '../modules/auth/session.repository';
@@ -161,15 +161,7 @@ export async function createTestContext(
 }
 
 /** The fixture cast: one user of every role in OWN, and in SIBLING. */
-export const roles: Role[] = [
-  'city_admin',
-  'district_admin',
-  'unit_officer',
-  'leader',
-  'grid_worker',
-  'enterprise',
-  'viewer',
-];
+export const roles: readonly Role[] = allRoles;
 
 export interface Cast {
   departmentOwn: number;

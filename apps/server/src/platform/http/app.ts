@@ -125,8 +125,12 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
       throw new DomainError('PASSWORD_CHANGE_REQUIRED');
   });
 
-  app.addHook('onSend', (req, _reply, payload, done) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     if (!SAFE_METHODS.has(req.method)) ctx.afterWrite?.();
+    // No framing (clickjacking), no MIME sniffing, no URLs leaking elsewhere.
+    reply.header('x-frame-options', 'DENY');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
     done(null, payload);
   });
 

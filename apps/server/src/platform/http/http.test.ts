@@ -18,6 +18,8 @@ describe('health and API docs', () => {
     const res = await ctx.request('GET', '/healthz');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('serves OpenAPI built from the same zod schemas, with every route', async () => {
