@@ -9,6 +9,7 @@ import {
   type LoginThrottle,
 } from './modules/auth';
 import { jobRoutes } from './modules/jobs';
+import { projectRoutes } from './modules/projects';
 import { ensureOfficialRegions, regionRoutes } from './modules/regions';
 import { userRoutes } from './modules/users';
 import { openDatabase, type DatabaseOptions } from './platform/database/db';
@@ -72,7 +73,14 @@ export async function createXiangmu(opts: XiangmuOptions) {
       {
         logger: opts.logger,
         webDist: opts.webDist,
-        routeModules: [authRoutes(opts.throttle), userRoutes, regionRoutes, auditRoutes, jobRoutes],
+        routeModules: [
+          authRoutes(opts.throttle),
+          userRoutes,
+          regionRoutes,
+          auditRoutes,
+          jobRoutes,
+          projectRoutes,
+        ],
       },
     );
     if (opts.runWorker) jobs.start();

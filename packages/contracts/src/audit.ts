@@ -45,5 +45,8 @@ export const auditActionLabels: Record<string, string> = {
   'job.run_requested': '手动运行任务',
   'job.sessions_purged': '清理过期会话',
   'system.demo_seeded': '载入演示数据',
+  'project.created': '新建项目',
+  'project.updated': '修改项目',
+  'project.stage_changed': '变更项目阶段',
   'region.official_loaded': '载入行政区划',
 };

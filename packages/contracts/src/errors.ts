@@ -35,6 +35,14 @@ export const errorMessages = {
   CANNOT_RESET_OWN_PASSWORD: '不能重置自己的密码，请在个人资料中修改密码',
   VERSION_CONFLICT: '数据已被他人修改，请刷新后再保存',
   JOB_NOT_FOUND: '后台任务不存在',
+  PROJECT_NOT_FOUND: '项目不存在',
+  PROJECT_NAME_TAKEN: '该区域已有同名项目',
+  PROJECT_DATES_OUT_OF_ORDER: '计划竣工日期不能早于计划开工日期',
+  PROJECT_PLAN_EXCEEDS_TOTAL: '年度计划投资不能超过总投资',
+  STAGE_UNCHANGED: '项目已处于该阶段',
+  STAGE_JUMP_NOT_ALLOWED: '阶段不能跳跃推进，请逐个阶段办理',
+  STAGE_BACK_NEEDS_REASON: '阶段回退须填写原因',
+  STAGE_DATE_INVALID: '阶段发生日期不能早于上一阶段，也不能晚于今天',
   INTERNAL_ERROR: '服务器内部错误，请稍后重试',
 } as const;
 

@@ -11,3 +11,6 @@ export * from './regions';
 export * from './users';
 export * from './audit';
 export * from './jobs';
+export * from './money';
+export * from './credit-code';
+export * from './projects';

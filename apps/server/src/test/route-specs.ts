@@ -1,4 +1,4 @@
-import type { Role } from '@xiangmu/contracts';
+import { creditCodeCheckChar, type Role } from '@xiangmu/contracts';
 import { roles, OWN, OWN_STREET, type Cast, type Session, type TestContext } from './harness';
 
 /**
@@ -27,7 +27,9 @@ export interface RouteSpec {
   onSuccess?: (w: World, caller: Session, body: Record<string, unknown> | undefined) => void;
   /** scoped by the caller's home region, not the active one (the region switcher) */
   homeScoped?: boolean;
-  /** string fields that accept any text (passwords) */
+  /** passwords: any characters at all */
+  secret?: string[];
+  /** prose (建设内容, 依据): quotes and semicolons are ordinary text there, markup is not */
   freeText?: string[];
 }
 
@@ -38,6 +40,7 @@ export interface World {
   targetUserId: number;
   targetGridCode: string;
   ownAuditId: number;
+  targetProjectId: number;
   passwords: Map<number, string>;
   seq: () => number;
 }
@@ -45,10 +48,30 @@ export interface World {
 const all = roles;
 const admins = ['city_admin', 'district_admin'] as const;
 const deptReaders = ['city_admin', 'district_admin', 'unit_officer', 'leader'] as const;
+const projectReaders = [
+  'city_admin',
+  'district_admin',
+  'unit_officer',
+  'leader',
+  'viewer',
+] as const;
+
+/** a valid project in OWN (统一社会信用代码 with a correct check character) */
+export const projectBody = (name: string) => ({
+  name,
+  ownerName: '郑州测试科技有限公司',
+  ownerCreditCode: '91410100MA9GL8K3X' + creditCodeCheckChar('91410100MA9GL8K3X'),
+  regionCode: OWN,
+  industryCluster: '汽车',
+  level: 'district',
+  totalInvestment: '125000',
+  annualPlan: '30000.50',
+  planYear: 2026,
+});
 
 const version = async (
   w: World,
-  table: 'users' | 'departments' | 'regions',
+  table: 'users' | 'departments' | 'regions' | 'projects',
   key: number | string,
 ) => {
   const q = w.ctx.db.selectFrom(table).select('version');
@@ -69,7 +92,7 @@ export const routeSpecs: Record<string, RouteSpec> = {
       body: { username: 'own_viewer', password: 'Fixture-Pass-2026' },
     }),
     audit: 'auth.login',
-    freeText: ['password'],
+    secret: ['password'],
   },
   'POST /api/auth/logout': {
     kind: 'self',
@@ -94,7 +117,7 @@ export const routeSpecs: Record<string, RouteSpec> = {
     },
     onSuccess: (w, caller, body) => w.passwords.set(caller.userId, String(body!.newPassword)),
     audit: 'auth.password_changed',
-    freeText: ['currentPassword', 'newPassword'],
+    secret: ['currentPassword', 'newPassword'],
   },
   'GET /api/me/regions': {
     kind: 'list',
@@ -223,6 +246,66 @@ export const routeSpecs: Record<string, RouteSpec> = {
     build: async () => ({ url: '/api/audit?pageSize=200&action=region.grid_created' }),
     containsOwn: (b, w) => b.items.some((e: { id: number }) => e.id === w.ownAuditId),
   },
+  'GET /api/projects': {
+    kind: 'list',
+    roles: projectReaders,
+    build: async () => ({ url: '/api/projects?pageSize=200' }),
+    containsOwn: (b, w) => b.items.some((p: { id: number }) => p.id === w.targetProjectId),
+  },
+  'POST /api/projects': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({ url: '/api/projects', body: projectBody(`新建项目${w.seq()}`) }),
+    audit: 'project.created',
+  },
+  'GET /api/projects/:id': {
+    kind: 'item',
+    roles: projectReaders,
+    build: async (w) => ({ url: `/api/projects/${w.targetProjectId}` }),
+  },
+  'PATCH /api/projects/:id': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({
+      url: `/api/projects/${w.targetProjectId}`,
+      body: {
+        content: `建设内容${w.seq()}`,
+        version: await version(w, 'projects', w.targetProjectId),
+      },
+    }),
+    audit: 'project.updated',
+    freeText: ['content'],
+  },
+  'POST /api/projects/:id/stage': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => {
+      const row = await w.ctx.db
+        .selectFrom('projects')
+        .select(['stage', 'version'])
+        .where('id', '=', w.targetProjectId)
+        .executeTakeFirstOrThrow();
+      // back and forth between 谋划 and 签约, so every call is a legal move
+      const forward = row.stage === 'planned';
+      return {
+        url: `/api/projects/${w.targetProjectId}/stage`,
+        body: {
+          to: forward ? 'signed' : 'planned',
+          occurredOn: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+          evidence: '签约仪式',
+          ...(forward ? {} : { reason: '合同重签' }),
+          version: row.version,
+        },
+      };
+    },
+    audit: 'project.stage_changed',
+    freeText: ['evidence', 'reason'],
+  },
+  'GET /api/projects/:id/stages': {
+    kind: 'item',
+    roles: projectReaders,
+    build: async (w) => ({ url: `/api/projects/${w.targetProjectId}/stages` }),
+  },
   'GET /api/jobs': {
     kind: 'global',
     roles: ['city_admin'],
@@ -262,7 +345,13 @@ export async function createWorld(ctx: TestContext, cast: Cast): Promise<World> 
     .where('region_code', 'like', `${OWN}%`)
     .orderBy('id', 'desc')
     .executeTakeFirstOrThrow();
+  const project = await ctx.request('POST', '/api/projects', {
+    as: cityAdmin,
+    body: projectBody('目标项目'),
+  });
+  if (project.status !== 200) throw new Error(`fixture project: ${JSON.stringify(project.body)}`);
   return {
+    targetProjectId: project.body.id,
     ctx,
     cast,
     targetUserId,

@@ -93,3 +93,6 @@ export async function getDepartment(db: Db, actor: Actor, id: number): Promise<D
   assertCan(actor, 'department.read');
   return getDepartmentInScope(db, actor, id);
 }
+
+/** A department with its region path, for rules in other modules (no scope check). */
+export const getDepartmentRecord = (db: Db, id: number) => repo.findDepartment(db, id);

@@ -1,6 +1,7 @@
 // The whole database as Kysely sees it: each module owns its table types.
 import type { AuditLogTable } from '../../modules/audit/audit.table';
 import type { SessionTable } from '../../modules/auth/session.table';
+import type { ProjectStageEventTable, ProjectTable } from '../../modules/projects/project.table';
 import type { RegionTable } from '../../modules/regions/region.table';
 import type { DepartmentTable, UserTable } from '../../modules/users/user.table';
 import type { JobScheduleTable, JobTable } from '../jobs/job.table';
@@ -13,4 +14,6 @@ export interface Database {
   audit_log: AuditLogTable;
   jobs: JobTable;
   job_schedules: JobScheduleTable;
+  projects: ProjectTable;
+  project_stage_events: ProjectStageEventTable;
 }

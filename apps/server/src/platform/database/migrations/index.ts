@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './20261122_0001_foundation';
+import * as projects from './20261122_0002_projects';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -7,4 +8,5 @@ import * as foundation from './20261122_0001_foundation';
  */
 export const migrations: Record<string, Migration> = {
   '20261122_0001_foundation': foundation,
+  '20261122_0002_projects': projects,
 };

@@ -1,0 +1,2 @@
+export { projectRoutes } from './project.routes';
+export { nameInitials, stageMoveAllowed } from './project.service';
