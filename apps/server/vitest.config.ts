@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // (TEST_DATABASE_URL; default: the local server at 127.0.0.1:5432/test).
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', '../../packages/contracts/src/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
