@@ -16,6 +16,7 @@ import { openDatabase, type DatabaseOptions } from './platform/database/db';
 import { migrateToLatest } from './platform/database/migrate';
 import { ensureFirstAdmin } from './platform/database/seeds/admin';
 import { seedDemo } from './platform/database/seeds/demo';
+import { seedDemoProjects } from './platform/database/seeds/demo-projects';
 import { buildApp } from './platform/http/app';
 import { JobRunner } from './platform/jobs/runner';
 
@@ -48,6 +49,7 @@ export async function prepareDatabase(
     });
   const generatedAdminPassword = await ensureFirstAdmin(db, opts.adminPassword);
   const demoSeeded = opts.demoSeed ? await seedDemo(db) : false;
+  if (opts.demoSeed) await seedDemoProjects(db);
   return { migrated, generatedAdminPassword, demoSeeded };
 }
 
