@@ -65,7 +65,7 @@ describe.each(protectedRoutes)('%s', (key, spec) => {
     }
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     spec.onSuccess?.(w, caller, body);
-    if (spec.kind === 'list') expect(spec.containsOwn!(res.body, w)).toBe(true);
+    if (spec.kind === 'list') expect(await spec.containsOwn!(res.body, w, res.raw)).toBe(true);
   });
 
   it.each(roles)('role %s from the sibling region', async (role) => {
@@ -88,7 +88,7 @@ describe.each(protectedRoutes)('%s', (key, spec) => {
         break;
       case 'list':
         expect(res.status, JSON.stringify(res.body)).toBe(200);
-        expect(spec.containsOwn!(res.body, w)).toBe(false);
+        expect(await spec.containsOwn!(res.body, w, res.raw)).toBe(false);
         break;
       case 'self':
       case 'global':

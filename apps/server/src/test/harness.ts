@@ -56,7 +56,7 @@ export interface TestContext {
     method: string,
     url: string,
     opts?: { as?: Session; body?: unknown; headers?: Record<string, string>; rawBody?: string },
-  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: Buffer }>;
   createUser(u: {
     username: string;
     role: Role;
@@ -130,7 +130,7 @@ export async function createTestContext(
       } catch {
         /* not JSON */
       }
-      return { status: res.statusCode, body, headers: res.headers };
+      return { status: res.statusCode, body, headers: res.headers, raw: res.rawPayload };
     },
     async createUser(u) {
       const { id } = await insertUser(db, {

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { creditCodeCheckChar, type Role } from '@xiangmu/contracts';
 import { roles, OWN, OWN_STREET, type Cast, type Session, type TestContext } from './harness';
 
@@ -20,7 +21,7 @@ export interface RouteSpec {
   /** builds the request against the fixture world; may read current versions */
   build: (w: World, caller: Session) => Promise<{ url: string; body?: Record<string, unknown> }>;
   /** for 'list': whether the response contains the OWN fixture record */
-  containsOwn?: (body: any, w: World) => boolean;
+  containsOwn?: (body: any, w: World, raw: Buffer) => boolean | Promise<boolean>;
   /** the audit action a successful call must write (writes only) */
   audit?: string;
   /** bookkeeping after a 2xx (e.g. the caller's new password) */
@@ -55,6 +56,17 @@ const projectReaders = [
   'leader',
   'viewer',
 ] as const;
+
+/** the project names in an exported ledger (column B below the two header rows) */
+export async function ledgerNames(raw: Buffer): Promise<string[]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(raw as unknown as ArrayBuffer);
+  const names: string[] = [];
+  wb.worksheets[0]!.eachRow((row, i) => {
+    if (i > 4 && row.getCell(1).value !== '合计') names.push(String(row.getCell(2).value));
+  });
+  return names;
+}
 
 /** a valid project in OWN (统一社会信用代码 with a correct check character) */
 export const projectBody = (name: string) => ({
@@ -251,6 +263,12 @@ export const routeSpecs: Record<string, RouteSpec> = {
     roles: projectReaders,
     build: async () => ({ url: '/api/projects?pageSize=200' }),
     containsOwn: (b, w) => b.items.some((p: { id: number }) => p.id === w.targetProjectId),
+  },
+  'GET /api/projects/export': {
+    kind: 'list',
+    roles: projectReaders,
+    build: async () => ({ url: '/api/projects/export' }),
+    containsOwn: async (_b, _w, raw) => (await ledgerNames(raw)).includes('目标项目'),
   },
   'POST /api/projects': {
     kind: 'item',

@@ -149,3 +149,39 @@ export const listStageEvents = (db: Db, projectId: number) =>
     .where('project_id', '=', projectId)
     .orderBy('id')
     .execute();
+
+/** The ledger export reads the filtered set in id order, a batch at a time. */
+export function ledgerBatch(
+  db: Db,
+  scopePath: string,
+  regionPath: string,
+  q: Omit<ProjectListQuery, 'page' | 'pageSize' | 'sort' | 'order' | 'regionCode'>,
+  afterId: number,
+  limit: number,
+) {
+  return filtered(db, scopePath, q)
+    .where(regionScopeFilter(regionPath, 'projects.region_code'))
+    .where('projects.id', '>', afterId)
+    .innerJoin('regions', 'regions.code', 'projects.region_code')
+    .leftJoin('departments', 'departments.id', 'projects.department_id')
+    .selectAll('projects')
+    .select(['regions.name as region_name', 'departments.name as department_name'])
+    .orderBy('projects.id')
+    .limit(limit)
+    .execute();
+}
+
+export function ledgerTotals(
+  db: Db,
+  scopePath: string,
+  regionPath: string,
+  q: Omit<ProjectListQuery, 'page' | 'pageSize' | 'sort' | 'order' | 'regionCode'>,
+) {
+  return filtered(db, scopePath, q)
+    .where(regionScopeFilter(regionPath, 'projects.region_code'))
+    .select([
+      sql<string>`coalesce(sum(projects.total_investment), 0)::text`.as('total_investment'),
+      sql<string>`coalesce(sum(projects.annual_plan), 0)::text`.as('annual_plan'),
+    ])
+    .executeTakeFirstOrThrow();
+}

@@ -11,6 +11,7 @@ import {
 } from '@xiangmu/contracts';
 import type { ApiApp, AppContext } from '../../platform/http/app';
 import { actorOf } from '../../platform/http/request';
+import { exportLedger } from './project.ledger';
 import * as projects from './project.service';
 
 export function projectRoutes(app: ApiApp, { db }: AppContext) {
@@ -26,6 +27,26 @@ export function projectRoutes(app: ApiApp, { db }: AppContext) {
       },
     },
     async (req) => projects.listProjects(db, actorOf(req), req.query),
+  );
+  app.get(
+    '/api/projects/export',
+    {
+      schema: {
+        tags,
+        summary: '导出项目台账（Excel，条件同列表；金额单位亿元，含合计行）',
+        querystring: projectListQuery,
+      },
+    },
+    async (req, reply) => {
+      const { filename, stream } = await exportLedger(db, actorOf(req), req.query);
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header(
+          'content-disposition',
+          `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
+        )
+        .send(stream);
+    },
   );
   app.post(
     '/api/projects',

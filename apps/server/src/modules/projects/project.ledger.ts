@@ -1,0 +1,151 @@
+import { PassThrough, type Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import {
+  projectLevelLabels,
+  projectStageLabels,
+  wanToYi,
+  type ProjectListQuery,
+} from '@xiangmu/contracts';
+import type { Db } from '../../platform/database/db';
+import { safeCellText } from '../../platform/spreadsheets/safe-text';
+import { assertCan, type Actor } from '../access';
+import { getRegionInScope } from '../regions';
+import * as repo from './project.repository';
+
+/**
+ * The project ledger (台账) as district offices print it: a title row, two
+ * header rows with merged group headings, one row per project, a 合计 row;
+ * amounts in 亿元. Written as a stream, a batch of rows at a time, so a
+ * large ledger never sits in memory whole.
+ */
+export const ledgerColumns = [
+  { key: 'seq', header: '序号', width: 6 },
+  { key: 'name', header: '项目名称', width: 36 },
+  { key: 'owner', header: '建设单位', width: 28 },
+  { key: 'credit', header: '统一社会信用代码', width: 22 },
+  { key: 'region', header: '所属区域', width: 18 },
+  { key: 'cluster', header: '产业集群', width: 14 },
+  { key: 'level', header: '项目级别', width: 10 },
+  { key: 'stage', header: '项目阶段', width: 10 },
+  { key: 'total', header: '总投资', group: '投资情况（亿元）', width: 12 },
+  { key: 'annual', header: '年度计划投资', group: '投资情况（亿元）', width: 14 },
+  { key: 'start', header: '计划开工', group: '计划工期', width: 12 },
+  { key: 'end', header: '计划竣工', group: '计划工期', width: 12 },
+  { key: 'leader', header: '包保领导', width: 12 },
+  { key: 'unit', header: '责任单位', width: 20 },
+  { key: 'content', header: '建设内容及规模', width: 40 },
+  { key: 'tags', header: '标签', width: 20 },
+] as const;
+
+const BATCH = 1000;
+const yi = (wan: string) => Number(wanToYi(wan));
+
+export async function exportLedger(
+  db: Db,
+  actor: Actor,
+  q: Omit<ProjectListQuery, 'page' | 'pageSize'>,
+): Promise<{ filename: string; stream: Readable }> {
+  assertCan(actor, 'project.read');
+  const region = await getRegionInScope(db, actor, q.regionCode ?? actor.activeRegionCode);
+  const title = `${region.name}重点项目台账`;
+  const out = new PassThrough();
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useSharedStrings: false,
+    useStyles: true,
+  });
+  const ws = wb.addWorksheet('项目台账', { views: [{ state: 'frozen', ySplit: 4 }] });
+  ws.columns = ledgerColumns.map((c) => ({ key: c.key, width: c.width }));
+  const n = ledgerColumns.length;
+  const border = { style: 'thin' as const };
+  const boxed = { top: border, left: border, bottom: border, right: border };
+
+  const titleRow = ws.addRow([title]);
+  titleRow.font = { bold: true, size: 16 };
+  titleRow.alignment = { horizontal: 'center' };
+  titleRow.height = 28;
+  ws.mergeCells(1, 1, 1, n);
+  const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).split('-');
+  const info = ws.addRow([
+    `导出时间：${date[0]}年${Number(date[1])}月${Number(date[2])}日　　金额单位：亿元`,
+  ]);
+  info.alignment = { horizontal: 'right' };
+  ws.mergeCells(2, 1, 2, n);
+
+  // two header rows: group headings over their columns, the rest spans both rows
+  const top = ws.addRow(ledgerColumns.map((c) => ('group' in c ? c.group : c.header)));
+  const sub = ws.addRow(ledgerColumns.map((c) => c.header));
+  for (const row of [top, sub]) {
+    row.font = { bold: true };
+    row.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    row.eachCell((cell) => {
+      cell.border = boxed;
+      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
+    });
+  }
+  ledgerColumns.forEach((c, i) => {
+    if (!('group' in c)) ws.mergeCells(3, i + 1, 4, i + 1);
+  });
+  for (let i = 0; i < n;) {
+    const c = ledgerColumns[i]!;
+    if ('group' in c) {
+      let j = i;
+      while (j + 1 < n && (ledgerColumns[j + 1] as { group?: string }).group === c.group) j++;
+      ws.mergeCells(3, i + 1, 3, j + 1);
+      i = j + 1;
+    } else i++;
+  }
+  top.commit();
+  sub.commit();
+
+  const write = async () => {
+    let seq = 0;
+    let afterId = 0;
+    for (;;) {
+      const rows = await repo.ledgerBatch(db, actor.scopePath, region.path, q, afterId, BATCH);
+      for (const p of rows) {
+        const row = ws.addRow({
+          seq: ++seq,
+          name: safeCellText(p.name),
+          owner: safeCellText(p.owner_name),
+          credit: p.owner_credit_code,
+          region: p.region_name,
+          cluster: p.industry_cluster,
+          level: projectLevelLabels[p.level],
+          stage: projectStageLabels[p.stage],
+          total: yi(p.total_investment),
+          annual: yi(p.annual_plan),
+          start: p.planned_start ?? '',
+          end: p.planned_end ?? '',
+          leader: safeCellText(p.leader_name ?? ''),
+          unit: p.department_name ?? '',
+          content: safeCellText(p.content),
+          tags: safeCellText(p.tags.join('、')),
+        });
+        row.getCell('total').numFmt = '0.00##';
+        row.getCell('annual').numFmt = '0.00##';
+        row.eachCell({ includeEmpty: true }, (cell) => (cell.border = boxed));
+        row.commit();
+      }
+      if (rows.length < BATCH) break;
+      afterId = rows.at(-1)!.id;
+    }
+    const totals = await repo.ledgerTotals(db, actor.scopePath, region.path, q);
+    const sumRow = ws.addRow({
+      seq: '合计',
+      name: `共${seq}个项目`,
+      total: yi(totals.total_investment),
+      annual: yi(totals.annual_plan),
+    });
+    sumRow.font = { bold: true };
+    sumRow.getCell('total').numFmt = '0.00##';
+    sumRow.getCell('annual').numFmt = '0.00##';
+    sumRow.eachCell({ includeEmpty: true }, (cell) => (cell.border = boxed));
+    sumRow.commit();
+    ws.commit();
+    await wb.commit();
+  };
+  write().catch((err) => out.destroy(err));
+  const stamp = date.join('');
+  return { filename: `${title}_${stamp}.xlsx`, stream: out };
+}
