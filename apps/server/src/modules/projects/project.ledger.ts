@@ -67,7 +67,7 @@ export async function exportLedger(
   ws.mergeCells(1, 1, 1, n);
   const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).split('-');
   const info = ws.addRow([
-    `导出时间：${date[0]}年${Number(date[1])}月${Number(date[2])}日　　金额单位：亿元`,
+    `导出时间：${date[0]}年${Number(date[1])}月${Number(date[2])}日    金额单位：亿元`,
   ]);
   info.alignment = { horizontal: 'right' };
   ws.mergeCells(2, 1, 2, n);
