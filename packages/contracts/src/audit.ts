@@ -48,5 +48,7 @@ export const auditActionLabels: Record<string, string> = {
   'project.created': '新建项目',
   'project.updated': '修改项目',
   'project.stage_changed': '变更项目阶段',
+  'project.import_uploaded': '上传导入文件',
+  'project.imported': '批量导入项目',
   'region.official_loaded': '载入行政区划',
 };

@@ -42,6 +42,11 @@ export const errorMessages = {
   STAGE_UNCHANGED: '项目已处于该阶段',
   STAGE_JUMP_NOT_ALLOWED: '阶段不能跳跃推进，请逐个阶段办理',
   STAGE_BACK_NEEDS_REASON: '阶段回退须填写原因',
+  IMPORT_NOT_FOUND: '导入记录不存在',
+  IMPORT_NOT_READY: '该文件尚未校验完成或已导入，不能执行导入',
+  IMPORT_NOTHING_VALID: '没有可导入的有效行',
+  IMPORT_TOO_LARGE: '文件超过20MB，请拆分后再导入',
+  IMPORT_CHANGED_MEANWHILE: '导入期间有项目被他人修改，本次导入未写入任何数据，请重新上传',
   STAGE_DATE_INVALID: '阶段发生日期不能早于上一阶段，也不能晚于今天',
   INTERNAL_ERROR: '服务器内部错误，请稍后重试',
 } as const;

@@ -14,3 +14,4 @@ export * from './jobs';
 export * from './money';
 export * from './credit-code';
 export * from './projects';
+export * from './imports';

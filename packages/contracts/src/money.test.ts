@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isValidCreditCode, creditCodeCheckChar } from './credit-code';
-import { formatYi, isWanAmount, roundDecimal, sumDecimals, wanToYi, yiToWan } from './money';
+import {
+  compareDecimals,
+  formatYi,
+  isWanAmount,
+  roundDecimal,
+  sumDecimals,
+  wanToYi,
+  yiToWan,
+} from './money';
 
 describe('money in 万元 and 亿元, exactly', () => {
   it.each([
@@ -21,6 +29,12 @@ describe('money in 万元 and 亿元, exactly', () => {
     expect(0.1 + 0.2).not.toBe(0.3); // why floats are not used
     expect(sumDecimals(['0.1', '0.2'])).toBe('0.3');
     expect(sumDecimals([])).toBe('0');
+  });
+
+  it('compares exactly', () => {
+    expect(compareDecimals('300000.00', '300000')).toBe(0);
+    expect(compareDecimals('100.01', '100')).toBe(1);
+    expect(compareDecimals('0.1', '0.2')).toBe(-1);
   });
 
   it('rounds half up for display', () => {

@@ -64,3 +64,9 @@ export function sumDecimals(values: string[], scale = 6): string {
   const out = `${s.slice(0, -scale)}.${s.slice(-scale)}`.replace(/\.?0+$/, '');
   return negative ? `-${out}` : out;
 }
+
+/** Compares two decimal strings exactly: -1, 0 or 1. */
+export function compareDecimals(a: string, b: string): number {
+  const d = sumDecimals([a, b.startsWith('-') ? b.slice(1) : `-${b}`]);
+  return d === '0' ? 0 : d.startsWith('-') ? -1 : 1;
+}

@@ -47,16 +47,16 @@ describe.each(protectedRoutes)('%s', (key, spec) => {
 
   it('refuses a request without a session (401)', async () => {
     const caller = await ctx.sessionFor(w.cast.own.city_admin);
-    const { url, body } = await spec.build(w, caller);
-    const res = await ctx.request(method, url, { body });
+    const { url, body, upload } = await spec.build(w, caller);
+    const res = await ctx.request(method, url, { body, upload });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');
   });
 
   it.each(roles)('role %s from its own region', async (role) => {
     const caller = await castSession(ctx, w.cast, role, 'own');
-    const { url, body } = await spec.build(w, caller);
-    const res = await ctx.request(method, url, { as: caller, body });
+    const { url, body, upload } = await spec.build(w, caller);
+    const res = await ctx.request(method, url, { as: caller, body, upload });
     if (!spec.roles.includes(role)) {
       expect(res.status, JSON.stringify(res.body)).toBe(403);
       expect(res.body.code).toBe('FORBIDDEN');
@@ -70,8 +70,8 @@ describe.each(protectedRoutes)('%s', (key, spec) => {
 
   it.each(roles)('role %s from the sibling region', async (role) => {
     const caller = await castSession(ctx, w.cast, role, 'sibling');
-    const { url, body } = await spec.build(w, caller);
-    const res = await ctx.request(method, url, { as: caller, body });
+    const { url, body, upload } = await spec.build(w, caller);
+    const res = await ctx.request(method, url, { as: caller, body, upload });
     if (!spec.roles.includes(role)) {
       expect(res.status, JSON.stringify(res.body)).toBe(403);
       expect(res.body.code).toBe('FORBIDDEN');

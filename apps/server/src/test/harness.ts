@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
-import { roles as allRoles, type Role } from '@xiangmu/contracts';
+import { roles as allRoles, XLSX_CONTENT_TYPE, type Role } from '@xiangmu/contracts';
 import { createXiangmu, type Xiangmu } from '../bootstrap';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { insertSession } from '../modules/auth/session.repository';
@@ -55,7 +55,14 @@ export interface TestContext {
   request(
     method: string,
     url: string,
-    opts?: { as?: Session; body?: unknown; headers?: Record<string, string>; rawBody?: string },
+    opts?: {
+      as?: Session;
+      body?: unknown;
+      headers?: Record<string, string>;
+      rawBody?: string;
+      /** an .xlsx sent as the request body */
+      upload?: Buffer;
+    },
   ): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: Buffer }>;
   createUser(u: {
     username: string;
@@ -115,9 +122,13 @@ export async function createTestContext(
         headers.cookie = o.as.cookie;
         headers['x-csrf-token'] ??= o.as.csrf;
       }
-      let payload: string | undefined = o.rawBody;
+      let payload: string | Buffer | undefined = o.rawBody;
       if (o.body !== undefined) payload = JSON.stringify(o.body);
       if (payload !== undefined) headers['content-type'] ??= 'application/json';
+      if (o.upload) {
+        payload = o.upload;
+        headers['content-type'] = XLSX_CONTENT_TYPE;
+      }
       const res = await xm.app.inject({
         method: method as 'GET',
         url,

@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import { pendingValidations } from '../modules/projects/project.import';
+import { simpleLedger } from './ledgers';
 import { creditCodeCheckChar, type Role } from '@xiangmu/contracts';
 import { roles, OWN, OWN_STREET, type Cast, type Session, type TestContext } from './harness';
 
@@ -19,7 +21,10 @@ export interface RouteSpec {
   kind: 'public' | 'self' | 'item' | 'list' | 'global';
   roles: readonly Role[];
   /** builds the request against the fixture world; may read current versions */
-  build: (w: World, caller: Session) => Promise<{ url: string; body?: Record<string, unknown> }>;
+  build: (
+    w: World,
+    caller: Session,
+  ) => Promise<{ url: string; body?: Record<string, unknown>; upload?: Buffer }>;
   /** for 'list': whether the response contains the OWN fixture record */
   containsOwn?: (body: any, w: World, raw: Buffer) => boolean | Promise<boolean>;
   /** the audit action a successful call must write (writes only) */
@@ -42,6 +47,7 @@ export interface World {
   targetGridCode: string;
   ownAuditId: number;
   targetProjectId: number;
+  targetImportId: number;
   passwords: Map<number, string>;
   seq: () => number;
 }
@@ -56,6 +62,18 @@ const projectReaders = [
   'leader',
   'viewer',
 ] as const;
+
+/** Uploads a one-row ledger in OWN as its district admin and waits for validation. */
+export async function validatedImport(w: World): Promise<number> {
+  const admin = await w.ctx.sessionFor(w.cast.own.district_admin);
+  const res = await w.ctx.request('POST', '/api/projects/imports?filename=t.xlsx', {
+    as: admin,
+    upload: await simpleLedger([`导入项目${w.seq()}`]),
+  });
+  if (res.status !== 200) throw new Error(`fixture import: ${JSON.stringify(res.body)}`);
+  await pendingValidations.get(res.body.id);
+  return res.body.id;
+}
 
 /** the project names in an exported ledger (column B below the two header rows) */
 export async function ledgerNames(raw: Buffer): Promise<string[]> {
@@ -270,6 +288,38 @@ export const routeSpecs: Record<string, RouteSpec> = {
     build: async () => ({ url: '/api/projects/export' }),
     containsOwn: async (_b, _w, raw) => (await ledgerNames(raw)).includes('目标项目'),
   },
+  'GET /api/projects/import-template': {
+    kind: 'global',
+    roles: projectReaders,
+    build: async () => ({ url: '/api/projects/import-template' }),
+  },
+  'POST /api/projects/imports': {
+    kind: 'global',
+    roles: admins,
+    build: async (w) => ({
+      url: '/api/projects/imports?filename=t.xlsx',
+      upload: await simpleLedger([`导入项目${w.seq()}`]),
+    }),
+    audit: 'project.import_uploaded',
+  },
+  'GET /api/projects/imports': {
+    kind: 'list',
+    roles: admins,
+    build: async () => ({ url: '/api/projects/imports' }),
+    containsOwn: (b, w) => b.some((i: { id: number }) => i.id === w.targetImportId),
+  },
+  'GET /api/projects/imports/:id': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({ url: `/api/projects/imports/${w.targetImportId}` }),
+  },
+  'POST /api/projects/imports/:id/apply': {
+    kind: 'item',
+    roles: admins,
+    // a fresh validated import in OWN for every call
+    build: async (w) => ({ url: `/api/projects/imports/${await validatedImport(w)}/apply` }),
+    audit: 'project.imported',
+  },
   'POST /api/projects': {
     kind: 'item',
     roles: admins,
@@ -368,8 +418,9 @@ export async function createWorld(ctx: TestContext, cast: Cast): Promise<World> 
     body: projectBody('目标项目'),
   });
   if (project.status !== 200) throw new Error(`fixture project: ${JSON.stringify(project.body)}`);
-  return {
+  const world: World = {
     targetProjectId: project.body.id,
+    targetImportId: 0,
     ctx,
     cast,
     targetUserId,
@@ -378,4 +429,6 @@ export async function createWorld(ctx: TestContext, cast: Cast): Promise<World> 
     passwords: new Map(),
     seq,
   };
+  world.targetImportId = await validatedImport(world);
+  return world;
 }

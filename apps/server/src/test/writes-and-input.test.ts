@@ -44,7 +44,7 @@ describe('every write is audited', () => {
 
   it.each(writeRoutes)('%s writes its audit row in the same request', async (key, spec) => {
     const caller = await allowedCaller(key);
-    const { url, body } = await spec.build(w, caller);
+    const { url, body, upload } = await spec.build(w, caller);
     const before = await ctx.db
       .selectFrom('audit_log')
       .select((eb) => eb.fn.max('id').as('max'))
@@ -52,6 +52,7 @@ describe('every write is audited', () => {
     const res = await ctx.request(key.split(' ')[0]!, url, {
       as: spec.kind === 'public' ? undefined : caller,
       body,
+      upload,
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     spec.onSuccess?.(w, caller, body);

@@ -48,9 +48,9 @@ describe('project ledger export', () => {
     expect(ws.getCell('A1').value).toBe('郑州经济技术开发区重点项目台账');
     expect(ws.getCell('A1').isMerged).toBe(true);
     expect(String(ws.getCell('A2').value)).toContain('金额单位：亿元');
-    expect(ws.getCell('I3').value).toBe('投资情况（亿元）');
-    expect(ws.getCell('J3').isMerged).toBe(true); // the group heading spans 总投资 and 年度计划投资
-    expect([ws.getCell('I4').value, ws.getCell('J4').value]).toEqual(['总投资', '年度计划投资']);
+    expect(ws.getCell('J3').value).toBe('投资情况（亿元）');
+    expect(ws.getCell('K3').isMerged).toBe(true); // the group heading spans 总投资 and 年度计划投资
+    expect([ws.getCell('J4').value, ws.getCell('K4').value]).toEqual(['总投资', '年度计划投资']);
     expect(ws.getCell('B4').isMerged).toBe(true); // 项目名称 spans both header rows
 
     const data = [5, 6, 7].map((r) => ws.getRow(r));
@@ -58,20 +58,20 @@ describe('project ledger export', () => {
       ['安图生物体外诊断产业园', '海尔压缩机项目', '盒子智行科技新能源整车项目'].sort(),
     );
     const haier = data.find((r) => r.getCell(2).value === '海尔压缩机项目')!;
-    expect(haier.getCell(9).value).toBe(91.900055);
-    expect(haier.getCell(8).value).toBe('谋划');
+    expect(haier.getCell(10).value).toBe(91.900055);
+    expect(haier.getCell(9).value).toBe('谋划');
     const sum = ws.getRow(8);
     expect(sum.getCell(1).value).toBe('合计');
     expect(sum.getCell(2).value).toBe('共3个项目');
-    expect(sum.getCell(9).value).toBe(216.800055); // 85 + 91.900055 + 39.9
-    expect(sum.getCell(10).value).toBe(45);
+    expect(sum.getCell(10).value).toBe(216.800055); // 85 + 91.900055 + 39.9
+    expect(sum.getCell(11).value).toBe(45);
   });
 
   it('never turns user text into a formula', async () => {
     const ws = await download();
     const contents: ExcelJS.Cell[] = [];
     ws.eachRow((row, i) => {
-      if (i > 4) contents.push(row.getCell(15));
+      if (i > 4) contents.push(row.getCell(19));
     });
     const risky = contents.filter((c) => String(c.value ?? '').length > 0);
     expect(risky).toHaveLength(2);

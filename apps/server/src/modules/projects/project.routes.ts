@@ -3,7 +3,9 @@ import {
   createProjectRequest,
   idParam,
   project,
+  projectImport,
   projectListQuery,
+  XLSX_CONTENT_TYPE,
   projectListResponse,
   stageChangeRequest,
   stageEvent,
@@ -12,7 +14,12 @@ import {
 import type { ApiApp, AppContext } from '../../platform/http/app';
 import { actorOf } from '../../platform/http/request';
 import { exportLedger } from './project.ledger';
+import * as imports from './project.import';
 import * as projects from './project.service';
+import { importTemplate } from './project.template';
+import { assertCan } from '../access';
+import { DomainError } from '../../platform/http/domain-error';
+import { Readable } from 'node:stream';
 
 export function projectRoutes(app: ApiApp, { db }: AppContext) {
   const tags = ['重点项目'];
@@ -47,6 +54,80 @@ export function projectRoutes(app: ApiApp, { db }: AppContext) {
         )
         .send(stream);
     },
+  );
+  const importTags = ['重点项目导入'];
+  app.get(
+    '/api/projects/import-template',
+    { schema: { tags: importTags, summary: '下载导入模板' } },
+    async (req, reply) => {
+      assertCan(actorOf(req), 'project.read');
+      return reply
+        .header('content-type', XLSX_CONTENT_TYPE)
+        .header(
+          'content-disposition',
+          `attachment; filename*=UTF-8''${encodeURIComponent('重点项目导入模板.xlsx')}`,
+        )
+        .send(await importTemplate());
+    },
+  );
+  app.post(
+    '/api/projects/imports',
+    {
+      schema: {
+        tags: importTags,
+        summary:
+          '上传 Excel（请求体为 .xlsx 文件本身，最大20MB）；返回导入记录，随后查询其进度与校验结果',
+        querystring: z.strictObject({
+          filename: z.string().trim().min(1).max(200).default('导入文件.xlsx'),
+        }),
+        response: { 200: projectImport },
+      },
+    },
+    async (req) => {
+      if (!(req.body instanceof Readable))
+        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', {
+          message: '请以 Excel 文件（.xlsx）上传',
+        });
+      return imports.startImport(db, actorOf(req), req.log, {
+        filename: req.query.filename,
+        stream: req.body,
+      });
+    },
+  );
+  app.get(
+    '/api/projects/imports',
+    {
+      schema: {
+        tags: importTags,
+        summary: '最近的导入',
+        response: { 200: z.array(projectImport) },
+      },
+    },
+    async (req) => imports.listImports(db, actorOf(req)),
+  );
+  app.get(
+    '/api/projects/imports/:id',
+    {
+      schema: {
+        tags: importTags,
+        summary: '导入进度与校验结果',
+        params: idParam,
+        response: { 200: projectImport },
+      },
+    },
+    async (req) => imports.getImport(db, actorOf(req), req.params.id),
+  );
+  app.post(
+    '/api/projects/imports/:id/apply',
+    {
+      schema: {
+        tags: importTags,
+        summary: '确认导入：所有有效行在一个事务中写入，或全部不写',
+        params: idParam,
+        response: { 200: projectImport },
+      },
+    },
+    async (req) => imports.applyImport(db, actorOf(req), req.params.id),
   );
   app.post(
     '/api/projects',

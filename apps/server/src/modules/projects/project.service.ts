@@ -1,5 +1,6 @@
 import { pinyin } from 'pinyin-pro';
 import {
+  compareDecimals,
   projectStages,
   type CreateProjectRequest,
   type Project,
@@ -80,15 +81,6 @@ export async function listProjects(db: Db, actor: Actor, q: ProjectListQuery) {
   return { items: items.map(presentProject), total, sums, page: q.page, pageSize: q.pageSize };
 }
 
-/** a ≤ b for two non-negative decimal strings of 万元 (at most two decimals) */
-function notGreater(a: string, b: string): boolean {
-  const scaled = (v: string) => {
-    const [i = '0', f = ''] = v.split('.');
-    return BigInt(i + f.padEnd(2, '0'));
-  };
-  return scaled(a) <= scaled(b);
-}
-
 interface Checked {
   regionCode: string;
   plannedStart: string | null;
@@ -104,7 +96,7 @@ async function checkRules(db: Db, actor: Actor, c: Checked) {
     throw new DomainError('PROJECT_DATES_OUT_OF_ORDER', {
       issues: [{ path: 'plannedEnd', message: '计划竣工日期不能早于计划开工日期' }],
     });
-  if (!notGreater(c.annualPlan, c.totalInvestment))
+  if (compareDecimals(c.annualPlan, c.totalInvestment) > 0)
     throw new DomainError('PROJECT_PLAN_EXCEEDS_TOTAL', {
       issues: [{ path: 'annualPlan', message: '年度计划投资不能超过总投资' }],
     });

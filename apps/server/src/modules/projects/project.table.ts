@@ -49,3 +49,32 @@ export interface ProjectStageEventTable {
   actor_name: string;
   created_at: ColumnType<Date, never, never>;
 }
+
+export interface ProjectImportTable {
+  id: Generated<number>;
+  user_id: number;
+  actor_name: string;
+  region_code: string;
+  filename: string;
+  status: 'validating' | 'validated' | 'applying' | 'applied' | 'failed';
+  processed_rows: Generated<number>;
+  total_rows: number | null;
+  valid_rows: Generated<number>;
+  create_rows: Generated<number>;
+  update_rows: Generated<number>;
+  unchanged_rows: Generated<number>;
+  rejected_rows: Generated<number>;
+  errors: ColumnType<unknown, string | undefined, string>;
+  failure: string | null;
+  created_at: ColumnType<Date, never, never>;
+  applied_at: Date | null;
+}
+
+export interface ProjectImportRowTable {
+  import_id: number;
+  row_number: number;
+  action: 'create' | 'update' | 'unchanged';
+  project_id: number | null;
+  project_version: number | null;
+  data: ColumnType<unknown, string, string>;
+}

@@ -96,3 +96,11 @@ export async function getDepartment(db: Db, actor: Actor, id: number): Promise<D
 
 /** A department with its region path, for rules in other modules (no scope check). */
 export const getDepartmentRecord = (db: Db, id: number) => repo.findDepartment(db, id);
+
+/** Every department with its region path, for matching names in imports. */
+export const listDepartmentRecords = (db: Db) =>
+  db
+    .selectFrom('departments')
+    .innerJoin('regions', 'regions.code', 'departments.region_code')
+    .select(['departments.id', 'departments.name', 'regions.path as region_path'])
+    .execute();

@@ -1,7 +1,12 @@
 // The whole database as Kysely sees it: each module owns its table types.
 import type { AuditLogTable } from '../../modules/audit/audit.table';
 import type { SessionTable } from '../../modules/auth/session.table';
-import type { ProjectStageEventTable, ProjectTable } from '../../modules/projects/project.table';
+import type {
+  ProjectImportRowTable,
+  ProjectImportTable,
+  ProjectStageEventTable,
+  ProjectTable,
+} from '../../modules/projects/project.table';
 import type { RegionTable } from '../../modules/regions/region.table';
 import type { DepartmentTable, UserTable } from '../../modules/users/user.table';
 import type { JobScheduleTable, JobTable } from '../jobs/job.table';
@@ -16,4 +21,6 @@ export interface Database {
   job_schedules: JobScheduleTable;
   projects: ProjectTable;
   project_stage_events: ProjectStageEventTable;
+  project_imports: ProjectImportTable;
+  project_import_rows: ProjectImportRowTable;
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as foundation from './20261122_0001_foundation';
 import * as projects from './20261122_0002_projects';
+import * as projectImports from './20261122_0003_project_imports';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -9,4 +10,5 @@ import * as projects from './20261122_0002_projects';
 export const migrations: Record<string, Migration> = {
   '20261122_0001_foundation': foundation,
   '20261122_0002_projects': projects,
+  '20261122_0003_project_imports': projectImports,
 };
