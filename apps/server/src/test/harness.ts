@@ -72,7 +72,7 @@ export interface TestContext {
     mustChange?: boolean;
   }): Promise<number>;
   countRows(
-    table: 'users' | 'departments' | 'regions' | 'audit_log' | 'sessions' | 'jobs',
+    table: 'users' | 'departments' | 'regions' | 'audit_log' | 'sessions' | 'jobs' | 'projects',
   ): Promise<number>;
   close(): Promise<void>;
 }

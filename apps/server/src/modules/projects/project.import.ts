@@ -190,16 +190,7 @@ export async function startImport(
     });
     return row;
   });
-  void validateImport(db, actor, created.id, path)
-    .catch(async (err) => {
-      log.error({ err, importId: created.id }, 'import validation failed');
-      await db
-        .updateTable('project_imports')
-        .set({ status: 'failed', failure: err instanceof Error ? err.message : String(err) })
-        .where('id', '=', created.id)
-        .execute();
-    })
-    .finally(() => rm(path, { force: true }));
+  void validateImport(db, actor, created.id, path, log);
   return present(created);
 }
 
@@ -259,12 +250,27 @@ const sameValue = (a: unknown, b: unknown) => {
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 };
 
-async function validateImport(db: Db, actor: Actor, importId: number, path: string): Promise<void> {
+async function validateImport(
+  db: Db,
+  actor: Actor,
+  importId: number,
+  path: string,
+  log: FastifyBaseLogger,
+): Promise<void> {
   let resolveDone: () => void = () => {};
   pendingValidations.set(importId, new Promise<void>((r) => (resolveDone = r)));
   try {
     await runValidation(db, actor, importId, path);
+  } catch (err) {
+    log.warn({ err, importId }, 'import validation failed');
+    await db
+      .updateTable('project_imports')
+      .set({ status: 'failed', failure: err instanceof Error ? err.message : String(err) })
+      .where('id', '=', importId)
+      .execute()
+      .catch((e: unknown) => log.error({ err: e, importId }, 'could not record the failed import'));
   } finally {
+    await rm(path, { force: true });
     resolveDone();
     pendingValidations.delete(importId);
   }

@@ -110,10 +110,11 @@ export function detectHeader(rows: Array<{ number: number; cells: Cell[] }>): He
   if (i < 0) return null;
   const top = rows[i]!;
   const below = rows[i + 1];
+  // the row below holds sub-headings only if every cell in it reads as one
+  const filled = below?.cells.filter((c) => c !== null) ?? [];
   const belowIsHeader =
-    !!below &&
-    below.cells.some((c) => fieldOf(textOf(c)) !== undefined) &&
-    !below.cells.some((c) => fieldOf(textOf(c)) === 'name');
+    filled.length > 0 &&
+    filled.every((c) => typeof c === 'string' && fieldOf(c) !== undefined && fieldOf(c) !== 'name');
   let sheetUnit: Unit | undefined;
   for (const r of rows.slice(0, i)) for (const c of r.cells) sheetUnit ??= unitOf(textOf(c));
 
@@ -220,18 +221,27 @@ export async function* readLedger(path: string): AsyncGenerator<LedgerEvent> {
         const r = { number: row.number, cells };
         if (!header) {
           head.push(r);
-          header = detectHeader(head);
-          if (header) {
-            yield { kind: 'header', header };
-            // rows read past the header while looking for it are data
-            for (const extra of head.filter((x) => x.number > header!.lastRow))
-              yield* classify(extra, header);
+          // decide only with the row below the name row in hand: it may hold sub-headings
+          const named = head.findIndex((x) => x.cells.some((c) => fieldOf(textOf(c)) === 'name'));
+          if (named >= 0 && named < head.length - 1) {
+            header = detectHeader(head);
+            if (header) {
+              yield { kind: 'header', header };
+              // rows read past the header while looking for it are data
+              for (const extra of head.filter((x) => x.number > header!.lastRow))
+                yield* classify(extra, header);
+            }
           } else if (head.length >= HEADER_SCAN_ROWS) break;
           continue;
         }
         yield* classify(r, header);
       }
       break; // the first worksheet only
+    }
+    if (!header && head.length) {
+      // a header with no data below it
+      header = detectHeader(head);
+      if (header) yield { kind: 'header', header };
     }
   } catch (err) {
     throw new Error(
