@@ -150,13 +150,21 @@ export async function settle(page: Page): Promise<void> {
     .catch(() => undefined);
 }
 
-/** Saves a full-page PNG as e2e/artifacts/<name>.png once the page has settled. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Saves a PNG as e2e/artifacts/<name>.png once the page has settled: the full
+ * page, or with `fullPage: false` what is in the viewport (for dialogs and
+ * drawers, which cover only the viewport).
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean } = {},
+): Promise<void> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   await settle(page);
   await page.screenshot({
     path: join(ARTIFACTS_DIR, `${name}.png`),
-    fullPage: true,
+    fullPage: opts.fullPage ?? true,
     animations: 'disabled',
   });
 }

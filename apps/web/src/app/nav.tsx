@@ -3,6 +3,8 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   ClusterOutlined,
+  DatabaseOutlined,
+  FundProjectionScreenOutlined,
   HomeOutlined,
   ScheduleOutlined,
   SettingOutlined,
@@ -20,6 +22,14 @@ export interface NavPage {
 }
 
 const ADMINS: readonly Role[] = ['city_admin', 'district_admin'];
+/** project.read: everyone but enterprises and grid workers */
+const PROJECT_READERS: readonly Role[] = [
+  'city_admin',
+  'district_admin',
+  'unit_officer',
+  'leader',
+  'viewer',
+];
 
 /**
  * Only what exists is listed (no "建设中" placeholders). Role lists mirror
@@ -28,6 +38,12 @@ const ADMINS: readonly Role[] = ['city_admin', 'district_admin'];
  */
 export const pages = {
   home: { path: '/', label: '首页', icon: <HomeOutlined /> },
+  projects: {
+    path: '/projects',
+    label: '项目库',
+    icon: <DatabaseOutlined />,
+    roles: PROJECT_READERS,
+  },
   users: { path: '/system/users', label: '用户管理', icon: <TeamOutlined />, roles: ADMINS },
   departments: {
     path: '/system/departments',
@@ -53,13 +69,25 @@ type MenuItem = Required<MenuProps>['items'][number];
 const item = (p: NavPage): MenuItem => ({ key: p.path, icon: p.icon, label: p.label });
 
 export const SYSTEM_MENU_KEY = 'system';
+export const PROJECTS_MENU_KEY = 'key-projects';
 
 export function menuItemsFor(role: Role): MenuItem[] {
   const system = [pages.users, pages.departments, pages.regions, pages.audit, pages.jobs].filter(
     (p) => mayOpen(p, role),
   );
+  const projects = [pages.projects].filter((p) => mayOpen(p, role));
   return [
     item(pages.home),
+    ...(projects.length
+      ? [
+          {
+            key: PROJECTS_MENU_KEY,
+            icon: <FundProjectionScreenOutlined />,
+            label: '重点项目',
+            children: projects.map(item),
+          },
+        ]
+      : []),
     ...(system.length
       ? [
           {

@@ -14,6 +14,8 @@ const DepartmentsPage = lazy(() => import('../features/departments/DepartmentsPa
 const RegionsPage = lazy(() => import('../features/regions/RegionsPage'));
 const AuditPage = lazy(() => import('../features/audit/AuditPage'));
 const JobsPage = lazy(() => import('../features/jobs/JobsPage'));
+const ProjectsPage = lazy(() => import('../features/projects/ProjectsPage'));
+const ProjectDetailPage = lazy(() => import('../features/projects/ProjectDetailPage'));
 
 export function AppRoutes() {
   return (
@@ -45,6 +47,7 @@ export function AppRoutes() {
         <Route path="profile" element={<ProfilePage />} />
         {(
           [
+            [pages.projects, <ProjectsPage key="projects" />],
             [pages.users, <UsersPage key="users" />],
             [pages.departments, <DepartmentsPage key="departments" />],
             [pages.regions, <RegionsPage key="regions" />],
@@ -58,6 +61,14 @@ export function AppRoutes() {
             element={<RequireRole page={page}>{element}</RequireRole>}
           />
         ))}
+        <Route
+          path={`${pages.projects.path}/:id`}
+          element={
+            <RequireRole page={pages.projects}>
+              <ProjectDetailPage />
+            </RequireRole>
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

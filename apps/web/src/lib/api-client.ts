@@ -18,6 +18,7 @@ import type {
   AuditEntry,
   createDepartmentRequest,
   createGridRequest,
+  createProjectRequest,
   createUserRequest,
   Department,
   ErrorCode,
@@ -25,12 +26,17 @@ import type {
   jobDefinition,
   JobRun,
   Me,
+  Project,
+  ProjectStage,
+  projectListQuery,
   Region,
   RegionLevel,
   renameGridRequest,
   Role,
+  StageEvent,
   updateDepartmentRequest,
   updateProfileRequest,
+  updateProjectRequest,
   updateUserRequest,
   User,
 } from '@xiangmu/contracts';
@@ -46,6 +52,29 @@ export type CreateDepartmentInput = Input<typeof createDepartmentRequest>;
 export type UpdateDepartmentInput = Input<typeof updateDepartmentRequest>;
 export type CreateGridInput = Input<typeof createGridRequest>;
 export type RenameGridInput = Input<typeof renameGridRequest>;
+export type CreateProjectInput = Input<typeof createProjectRequest>;
+export type UpdateProjectInput = Input<typeof updateProjectRequest>;
+
+/**
+ * GET /api/projects query as sent: lists are comma-joined, money in 万元
+ * strings (the UI converts from 亿元 before calling).
+ */
+export type ProjectListParams = Partial<
+  Record<Exclude<keyof Input<typeof projectListQuery>, 'page' | 'pageSize'>, string>
+> & { page: number; pageSize: number };
+
+export interface ProjectListResult extends Page<Project> {
+  /** over every matching project, not just this page (万元) */
+  sums: { totalInvestment: string; annualPlan: string };
+}
+
+export interface StageChangeInput {
+  to: ProjectStage;
+  occurredOn: string;
+  evidence: string;
+  reason?: string | undefined;
+  version: number;
+}
 
 export interface Page<T> {
   items: T[];
@@ -162,6 +191,45 @@ export async function request<T>(
   throw error;
 }
 
+/**
+ * A file download (GET): the response body as a Blob with the file name from
+ * Content-Disposition; failures become an ApiError like any request.
+ */
+export async function download(
+  path: string,
+  query?: Query,
+): Promise<{ blob: Blob; filename: string }> {
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, query), { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, { code: 'NETWORK_ERROR', message: '无法连接服务器，请检查网络后重试' });
+  }
+  if (!res.ok) {
+    const data = (await res.json().catch(() => null)) as ApiErrorBody | null;
+    const error = new ApiError(
+      res.status,
+      data && typeof data === 'object' && 'code' in data
+        ? data
+        : { code: 'INTERNAL_ERROR', message: `服务器返回错误（${res.status}）` },
+    );
+    if (error.code === 'UNAUTHENTICATED') authListeners.forEach((l) => l('UNAUTHENTICATED'));
+    throw error;
+  }
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const plain = /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+  let filename = plain ?? 'download';
+  if (star) {
+    try {
+      filename = decodeURIComponent(star);
+    } catch {
+      // keep the plain name
+    }
+  }
+  return { blob: await res.blob(), filename };
+}
+
 const get = <T>(path: string, query?: Query, quietAuth?: boolean) =>
   request<T>('GET', path, { ...(query ? { query } : {}), ...(quietAuth ? { quietAuth } : {}) });
 const send =
@@ -240,6 +308,18 @@ export const api = {
   },
   audit: {
     list: (query: AuditListQuery) => get<Page<AuditEntry>>('/api/audit', { ...query }),
+  },
+  projects: {
+    list: (query: ProjectListParams) => get<ProjectListResult>('/api/projects', { ...query }),
+    get: (id: number) => get<Project>(`/api/projects/${id}`),
+    create: (body: CreateProjectInput) => post<Project>('/api/projects', body),
+    update: (id: number, body: UpdateProjectInput) => patch<Project>(`/api/projects/${id}`, body),
+    changeStage: (id: number, body: StageChangeInput) =>
+      post<Project>(`/api/projects/${id}/stage`, body),
+    stages: (id: number) => get<StageEvent[]>(`/api/projects/${id}/stages`),
+    /** 台账 (.xlsx) of every project matching the list's filters */
+    exportLedger: (query: Omit<ProjectListParams, 'page' | 'pageSize'>) =>
+      download('/api/projects/export', { ...query }),
   },
   jobs: {
     definitions: () => get<JobDefinition[]>('/api/jobs'),

@@ -1,7 +1,9 @@
 import { Card, Col, Descriptions, Empty, Row, Tag, Typography } from 'antd';
 import { EnvironmentOutlined } from '@ant-design/icons';
 import { roleLabels } from '@xiangmu/contracts';
+import { Link } from 'react-router';
 import { useMe } from '../../app/auth';
+import { mayOpen, pages } from '../../app/nav';
 
 function greeting(hour: number): string {
   if (hour < 6) return '夜深了';
@@ -67,9 +69,15 @@ export default function HomePage() {
                   暂无业务数据
                 </Typography.Paragraph>
                 <Typography.Text type="secondary">
-                  重点项目库、“三个一批”、招商引资、服务工单和数据驾驶舱尚未上线，上线后将在此显示本区域的项目与指标概览。
-                  目前可用的是账号、部门、行政区划、审计日志等基础管理功能。
+                  “三个一批”、招商引资、服务工单和数据驾驶舱尚未上线，上线后将在此显示本区域的项目与指标概览。
                 </Typography.Text>
+                {mayOpen(pages.projects, me.role) && (
+                  <div style={{ marginTop: 12 }}>
+                    <Link to={pages.projects.path} data-testid="home-projects-link">
+                      进入重点项目库 →
+                    </Link>
+                  </div>
+                )}
               </>
             }
           />

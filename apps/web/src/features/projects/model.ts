@@ -1,0 +1,97 @@
+import {
+  isWanAmount,
+  projectStages,
+  roundDecimal,
+  wanToYi,
+  yiToWan,
+  type ProjectLevel,
+  type ProjectStage,
+  type Role,
+} from '@xiangmu/contracts';
+
+/** Mirrors the server's permission table (project.manage; project.read is in app/nav.tsx). */
+export const PROJECT_MANAGERS: readonly Role[] = ['city_admin', 'district_admin'];
+export const canManageProjects = (role: Role) => PROJECT_MANAGERS.includes(role);
+/** GET /api/departments (department.read) */
+export const canReadDepartments = (role: Role) =>
+  (['city_admin', 'district_admin', 'unit_officer', 'leader'] as readonly Role[]).includes(role);
+
+export const stageColors: Record<ProjectStage, string> = {
+  planned: 'default',
+  negotiating: 'purple',
+  signed: 'geekblue',
+  preparing: 'gold',
+  building: 'volcano',
+  completed: 'cyan',
+  operating: 'green',
+};
+
+export const levelColors: Record<ProjectLevel, string> = {
+  province: 'red',
+  city: 'orange',
+  district: 'blue',
+};
+
+export const stageIndex = (s: ProjectStage) => projectStages.indexOf(s);
+
+/**
+ * Same rule as the server (project.service.ts stageMoveAllowed): forward one
+ * stage at a time, from 谋划 also straight to 签约 or 前期; back to any earlier
+ * stage (with a reason).
+ */
+export function stageMove(from: ProjectStage, to: ProjectStage): 'forward' | 'back' | false {
+  const i = stageIndex(from);
+  const j = stageIndex(to);
+  if (j < i) return 'back';
+  if (j === i + 1) return 'forward';
+  if (from === 'planned' && (to === 'signed' || to === 'preparing')) return 'forward';
+  return false;
+}
+
+export const stageTargets = (from: ProjectStage) => ({
+  forward: projectStages.filter((s) => stageMove(from, s) === 'forward'),
+  back: projectStages.filter((s) => stageMove(from, s) === 'back'),
+});
+
+/* ---------- money: the API speaks 万元, people speak 亿元 ---------- */
+
+const YI_INPUT = /^\d{1,10}(\.\d{1,6})?$/;
+
+/** '12.5' 亿元 (as typed) → '125000' 万元, or null when it is not a valid non-negative amount. */
+export function yiInputToWan(input: string | null | undefined): string | null {
+  const s = (input ?? '').trim();
+  if (!YI_INPUT.test(s)) return null;
+  const wan = yiToWan(s);
+  return isWanAmount(wan) ? wan : null;
+}
+
+/** Validation message for a 亿元 input, or null when fine. */
+export function yiInputProblem(input: string | null | undefined): string | null {
+  const s = (input ?? '').trim();
+  if (s === '') return null;
+  if (s.startsWith('-')) return '金额不能为负数';
+  if (!/^\d+(\.\d+)?$/.test(s)) return '请输入数字金额（亿元），如 12.5';
+  if (!/^\d{1,10}(\.\d+)?$/.test(s)) return '金额过大';
+  if (!YI_INPUT.test(s)) return '亿元金额最多6位小数（精确到百元）';
+  return null;
+}
+
+/** '2168000.00' 万元 → '216.8' 亿元, exact, without trailing zeros (for form inputs). */
+export const wanToYiInput = (wan: string) => wanToYi(wan);
+
+/** '2168000.00' 万元 → '216.80' (亿元, fixed decimals, for number columns). */
+export function yiFixed(wan: string, decimals = 2): string {
+  const r = roundDecimal(wanToYi(wan), decimals);
+  if (decimals === 0) return r;
+  const [i, f = ''] = r.split('.');
+  return `${i}.${f.padEnd(decimals, '0')}`;
+}
+
+/** a ≤ b for two non-negative 万元 strings, exactly. */
+export function wanNotGreater(a: string, b: string): boolean {
+  const scaled = (v: string) => {
+    const [i = '0', f = ''] = v.split('.');
+    return BigInt(i + f.padEnd(2, '0').slice(0, 2));
+  };
+  return scaled(a) <= scaled(b);
+}
