@@ -104,7 +104,9 @@ async function checkRules(db: Db, actor: Actor, c: Checked) {
     // the responsible unit sits in the project's region or above it (a city bureau)
     const d = await getDepartmentRecord(db, c.departmentId);
     if (!d || !region.path.startsWith(d.region_path))
-      throw new DomainError('DEPARTMENT_REGION_MISMATCH');
+      throw new DomainError('DEPARTMENT_REGION_MISMATCH', {
+        issues: [{ path: 'departmentId', message: '责任单位须属于项目所在区域或其上级' }],
+      });
   }
   return region;
 }
