@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import {
   createProjectRequest,
@@ -5,21 +6,19 @@ import {
   project,
   projectImport,
   projectListQuery,
-  XLSX_CONTENT_TYPE,
   projectListResponse,
   stageChangeRequest,
   stageEvent,
   updateProjectRequest,
+  XLSX_CONTENT_TYPE,
 } from '@xiangmu/contracts';
 import type { ApiApp, AppContext } from '../../platform/http/app';
+import { DomainError } from '../../platform/http/domain-error';
 import { actorOf } from '../../platform/http/request';
-import { exportLedger } from './project.ledger';
 import * as imports from './project.import';
+import { exportLedger } from './project.ledger';
 import * as projects from './project.service';
 import { importTemplate } from './project.template';
-import { assertCan } from '../access';
-import { DomainError } from '../../platform/http/domain-error';
-import { Readable } from 'node:stream';
 
 export function projectRoutes(app: ApiApp, { db }: AppContext) {
   const tags = ['重点项目'];
@@ -60,14 +59,14 @@ export function projectRoutes(app: ApiApp, { db }: AppContext) {
     '/api/projects/import-template',
     { schema: { tags: importTags, summary: '下载导入模板' } },
     async (req, reply) => {
-      assertCan(actorOf(req), 'project.read');
+      const file = await importTemplate(actorOf(req));
       return reply
         .header('content-type', XLSX_CONTENT_TYPE)
         .header(
           'content-disposition',
           `attachment; filename*=UTF-8''${encodeURIComponent('重点项目导入模板.xlsx')}`,
         )
-        .send(await importTemplate());
+        .send(file);
     },
   );
   app.post(

@@ -1,8 +1,10 @@
 import ExcelJS from 'exceljs';
 import { industryClusters, projectLevelLabels, projectStageLabels } from '@xiangmu/contracts';
+import { assertCan, type Actor } from '../access';
 
 /** The downloadable import template: the header the importer reads, an example row and the rules. */
-export async function importTemplate(): Promise<Buffer> {
+export async function importTemplate(actor: Actor): Promise<Buffer> {
+  assertCan(actor, 'project.read');
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('项目导入');
   const headers = [
