@@ -8,6 +8,7 @@ import {
   SessionCache,
   type LoginThrottle,
 } from './modules/auth';
+import { campaignRoutes } from './modules/campaigns';
 import { jobRoutes } from './modules/jobs';
 import { projectRoutes } from './modules/projects';
 import { ensureOfficialRegions, regionRoutes } from './modules/regions';
@@ -82,6 +83,7 @@ export async function createXiangmu(opts: XiangmuOptions) {
           auditRoutes,
           jobRoutes,
           projectRoutes,
+          campaignRoutes,
         ],
       },
     );

@@ -50,5 +50,9 @@ export const auditActionLabels: Record<string, string> = {
   'project.stage_changed': '变更项目阶段',
   'project.import_uploaded': '上传导入文件',
   'project.imported': '批量导入项目',
+  'campaign.created': '新建"三个一批"期次',
+  'campaign.entry_added': '列入批次',
+  'campaign.entry_removed': '移出批次',
+  'campaign.batch_locked': '审核锁定批次',
   'region.official_loaded': '载入行政区划',
 };

@@ -15,3 +15,4 @@ export * from './money';
 export * from './credit-code';
 export * from './projects';
 export * from './imports';
+export * from './campaigns';

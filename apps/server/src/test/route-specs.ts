@@ -48,6 +48,7 @@ export interface World {
   ownAuditId: number;
   targetProjectId: number;
   targetImportId: number;
+  targetCampaignId: number;
   passwords: Map<number, string>;
   seq: () => number;
 }
@@ -62,6 +63,17 @@ const projectReaders = [
   'leader',
   'viewer',
 ] as const;
+
+/** A new project in OWN, created by the city admin. */
+export async function freshProject(w: World): Promise<number> {
+  const city = await w.ctx.sessionFor(w.cast.own.city_admin);
+  const res = await w.ctx.request('POST', '/api/projects', {
+    as: city,
+    body: projectBody(`批次项目${w.seq()}`),
+  });
+  if (res.status !== 200) throw new Error(`fixture project: ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
 
 /** Uploads a one-row ledger in OWN as its district admin and waits for validation. */
 export async function validatedImport(w: World): Promise<number> {
@@ -374,6 +386,68 @@ export const routeSpecs: Record<string, RouteSpec> = {
     roles: projectReaders,
     build: async (w) => ({ url: `/api/projects/${w.targetProjectId}/stages` }),
   },
+  'GET /api/campaigns': {
+    kind: 'global',
+    roles: projectReaders,
+    build: async () => ({ url: '/api/campaigns' }),
+  },
+  'POST /api/campaigns': {
+    kind: 'global',
+    roles: ['city_admin'],
+    build: async (w) => ({
+      url: '/api/campaigns',
+      body: { number: 100 + w.seq(), startsOn: '2026-01-01', endsOn: '2026-12-31' },
+    }),
+    audit: 'campaign.created',
+  },
+  'GET /api/campaigns/:id': {
+    kind: 'list',
+    roles: projectReaders,
+    build: async (w) => ({ url: `/api/campaigns/${w.targetCampaignId}` }),
+    containsOwn: (b) =>
+      b.regions.some(
+        (r: { regionCode: string; batches: { count: number }[] }) =>
+          r.regionCode === OWN && r.batches.some((x) => x.count > 0),
+      ),
+  },
+  'GET /api/campaigns/:id/entries': {
+    kind: 'list',
+    roles: projectReaders,
+    build: async (w) => ({ url: `/api/campaigns/${w.targetCampaignId}/entries` }),
+    containsOwn: (b, w) => b.some((e: { projectId: number }) => e.projectId === w.targetProjectId),
+  },
+  'POST /api/campaigns/:id/entries': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({
+      url: `/api/campaigns/${w.targetCampaignId}/entries`,
+      body: { projectId: await freshProject(w), kind: 'sign' },
+    }),
+    audit: 'campaign.entry_added',
+  },
+  'DELETE /api/campaigns/:id/entries/:projectId': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => {
+      const projectId = await freshProject(w);
+      const city = await w.ctx.sessionFor(w.cast.own.city_admin);
+      await w.ctx.request('POST', `/api/campaigns/${w.targetCampaignId}/entries`, {
+        as: city,
+        body: { projectId, kind: 'sign' },
+      });
+      return { url: `/api/campaigns/${w.targetCampaignId}/entries/${projectId}` };
+    },
+    audit: 'campaign.entry_removed',
+  },
+  'POST /api/campaigns/:id/lock': {
+    kind: 'item',
+    roles: ['city_admin'],
+    build: async (w) => ({
+      url: `/api/campaigns/${w.targetCampaignId}/lock`,
+      body: { regionCode: OWN, kind: 'produce' },
+    }),
+    audit: 'campaign.batch_locked',
+  },
   'GET /api/jobs': {
     kind: 'global',
     roles: ['city_admin'],
@@ -421,6 +495,7 @@ export async function createWorld(ctx: TestContext, cast: Cast): Promise<World> 
   const world: World = {
     targetProjectId: project.body.id,
     targetImportId: 0,
+    targetCampaignId: 0,
     ctx,
     cast,
     targetUserId,
@@ -430,5 +505,14 @@ export async function createWorld(ctx: TestContext, cast: Cast): Promise<World> 
     seq,
   };
   world.targetImportId = await validatedImport(world);
+  const campaign = await ctx.request('POST', '/api/campaigns', {
+    as: cityAdmin,
+    body: { number: 7, startsOn: '2023-01-01', endsOn: '2023-12-31' },
+  });
+  world.targetCampaignId = campaign.body.id;
+  await ctx.request('POST', `/api/campaigns/${campaign.body.id}/entries`, {
+    as: cityAdmin,
+    body: { projectId: world.targetProjectId, kind: 'sign' },
+  });
   return world;
 }

@@ -15,6 +15,9 @@ export const permissions = {
   'job.manage': ['city_admin'],
   'project.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
   'project.manage': ['city_admin', 'district_admin'],
+  'campaign.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
+  'campaign.present': ['city_admin', 'district_admin'],
+  'campaign.manage': ['city_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

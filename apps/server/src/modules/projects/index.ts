@@ -1,2 +1,3 @@
 export { projectRoutes } from './project.routes';
 export { nameInitials, stageMoveAllowed } from './project.service';
+export { getProject } from './project.service';

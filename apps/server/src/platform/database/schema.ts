@@ -9,6 +9,11 @@ import type {
 } from '../../modules/projects/project.table';
 import type { RegionTable } from '../../modules/regions/region.table';
 import type { DepartmentTable, UserTable } from '../../modules/users/user.table';
+import type {
+  CampaignBatchLockTable,
+  CampaignEntryTable,
+  CampaignTable,
+} from '../../modules/campaigns/campaign.table';
 import type { JobScheduleTable, JobTable } from '../jobs/job.table';
 
 export interface Database {
@@ -23,4 +28,7 @@ export interface Database {
   project_stage_events: ProjectStageEventTable;
   project_imports: ProjectImportTable;
   project_import_rows: ProjectImportRowTable;
+  campaigns: CampaignTable;
+  campaign_entries: CampaignEntryTable;
+  campaign_batch_locks: CampaignBatchLockTable;
 }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './20261122_0001_foundation';
 import * as projects from './20261122_0002_projects';
 import * as projectImports from './20261122_0003_project_imports';
+import * as campaigns from './20261122_0004_campaigns';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0001_foundation': foundation,
   '20261122_0002_projects': projects,
   '20261122_0003_project_imports': projectImports,
+  '20261122_0004_campaigns': campaigns,
 };

@@ -1,0 +1,29 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { BatchKind } from '@xiangmu/contracts';
+
+export interface CampaignTable {
+  id: Generated<number>;
+  number: number;
+  name: string;
+  starts_on: string;
+  ends_on: string;
+  status: Generated<'open' | 'closed'>;
+  version: Generated<number>;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface CampaignEntryTable {
+  campaign_id: number;
+  project_id: number;
+  region_code: string;
+  kind: BatchKind;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface CampaignBatchLockTable {
+  campaign_id: number;
+  region_code: string;
+  kind: BatchKind;
+  locked_by: string;
+  locked_at: ColumnType<Date, never, never>;
+}
