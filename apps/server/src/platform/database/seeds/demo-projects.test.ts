@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wanToYi } from '@xiangmu/contracts';
+import { sumDecimals, wanToYi } from '@xiangmu/contracts';
 import { createTestContext, type Session, type TestContext } from '../../../test/harness';
 import { split } from './demo-projects';
 
@@ -68,6 +68,36 @@ describe('demo data reproduces 郑州经开区\'s "三个一批" figures (seed 0
     expect(all.body.total).toBeGreaterThan(52 + 100);
     const { seedDemoProjects } = await import('./demo-projects');
     expect(await seedDemoProjects(ctx.db)).toBe(0);
+  });
+});
+
+describe('第七期 "三个一批" as a campaign', () => {
+  it('presents 3 + 6 + 7 projects (85 + 91.9 + 39.9 亿) for 经开区, 开工率 100%', async () => {
+    const list = await ctx.request('GET', '/api/campaigns', { as: jk });
+    const seventh = list.body.find((c: { number: number }) => c.number === 7);
+    const detail = await ctx.request('GET', `/api/campaigns/${seventh.id}`, { as: jk });
+    expect(detail.status).toBe(200);
+    const jingkai = detail.body.regions.find(
+      (r: { regionCode: string }) => r.regionCode === '410171',
+    );
+    const figures = jingkai.batches.map(
+      (b: { kind: string; count: number; totalInvestment: string; rate: number }) => [
+        b.kind,
+        b.count,
+        wanToYi(b.totalInvestment),
+        b.rate,
+      ],
+    );
+    expect(figures).toEqual([
+      ['sign', 3, '85', 0],
+      ['start', 6, '91.9', 1],
+      ['produce', 7, '39.9', 1],
+    ]);
+    // the scope total row comes first and adds up to 216.8 亿
+    const total = detail.body.regions[0].batches.map(
+      (b: { totalInvestment: string }) => b.totalInvestment,
+    );
+    expect(wanToYi(sumDecimals(total))).toBe('216.8');
   });
 });
 

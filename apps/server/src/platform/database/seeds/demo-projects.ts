@@ -3,6 +3,7 @@
 // generated projects each so every screen has something to show.
 // Written through the repository like the other seeds, audited as the system.
 import { creditCodeCheckChar, type ProjectLevel, type ProjectStage } from '@xiangmu/contracts';
+import { sql } from 'kysely';
 import type { Db } from '../db';
 import { recordAudit } from '../../../modules/audit';
 import { systemActor } from '../../../modules/access';
@@ -276,10 +277,38 @@ export async function seedDemoProjects(db: Db): Promise<number> {
         actor_name: systemActor.name,
       });
     }
+    // 第七期 "三个一批" (2023) with its 16 projects in their batches
+    const { id: campaignId } = await trx
+      .insertInto('campaigns')
+      .values({
+        number: 7,
+        name: '第7期"三个一批"',
+        starts_on: '2023-01-01',
+        ends_on: '2023-12-31',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const kindOf: Record<string, 'sign' | 'start' | 'produce'> = {
+      签约一批: 'sign',
+      开工一批: 'start',
+      投产一批: 'produce',
+    };
+    const seventh = await trx
+      .selectFrom('projects')
+      .select(['id', 'region_code', 'tags'])
+      .where(sql<boolean>`'第七期' = any(tags)`)
+      .execute();
+    for (const p of seventh) {
+      const kind = p.tags.map((t) => kindOf[t]).find(Boolean)!;
+      await trx
+        .insertInto('campaign_entries')
+        .values({ campaign_id: campaignId, project_id: p.id, region_code: p.region_code, kind })
+        .execute();
+    }
     await recordAudit(trx, systemActor, {
       action: 'system.demo_seeded',
       entityType: 'project',
-      after: { projects: all.length },
+      after: { projects: all.length, campaign: 7, entries: seventh.length },
     });
   });
   return all.length;
