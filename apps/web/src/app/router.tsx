@@ -2,7 +2,8 @@ import { lazy } from 'react';
 import { Route, Routes } from 'react-router';
 import { AppLayout } from './AppLayout';
 import { GuestOnly, FORCED_PASSWORD_PATH, NotFound, RequireAuth, RequireRole } from './guards';
-import { pages } from './nav';
+import { pages, type NavPage } from './nav';
+import { PROJECT_MANAGERS } from '../features/projects/model';
 import LoginPage from '../features/auth/LoginPage';
 import ForcedPasswordPage from '../features/auth/ForcedPasswordPage';
 import HomePage from '../features/home/HomePage';
@@ -15,7 +16,11 @@ const RegionsPage = lazy(() => import('../features/regions/RegionsPage'));
 const AuditPage = lazy(() => import('../features/audit/AuditPage'));
 const JobsPage = lazy(() => import('../features/jobs/JobsPage'));
 const ProjectsPage = lazy(() => import('../features/projects/ProjectsPage'));
+const ProjectImportPage = lazy(() => import('../features/projects/ProjectImportPage'));
 const ProjectDetailPage = lazy(() => import('../features/projects/ProjectDetailPage'));
+
+/** 项目导入: project.manage */
+const importPage: NavPage = { ...pages.projects, label: '项目导入', roles: PROJECT_MANAGERS };
 
 export function AppRoutes() {
   return (
@@ -59,6 +64,17 @@ export function AppRoutes() {
             key={page.path}
             path={page.path}
             element={<RequireRole page={page}>{element}</RequireRole>}
+          />
+        ))}
+        {['import', 'import/:id'].map((sub) => (
+          <Route
+            key={sub}
+            path={`${pages.projects.path}/${sub}`}
+            element={
+              <RequireRole page={importPage}>
+                <ProjectImportPage />
+              </RequireRole>
+            }
           />
         ))}
         <Route

@@ -3,7 +3,8 @@
  *
  * - The session is an httpOnly cookie (same origin); every non-GET request
  *   carries the CSRF token from GET /api/me or the login response in the
- *   `x-csrf-token` header, and always a JSON body (`{}` when there is none).
+ *   `x-csrf-token` header, and a JSON body (`{}` when there is none) or, for
+ *   uploads, the file itself.
  * - Every failure becomes an ApiError carrying the server's `{ code, message,
  *   issues?, current? }` (packages/contracts/src/errors.ts); `message` is
  *   Chinese and meant for the user.
@@ -27,6 +28,7 @@ import type {
   JobRun,
   Me,
   Project,
+  ProjectImport,
   ProjectStage,
   projectListQuery,
   Region,
@@ -40,6 +42,7 @@ import type {
   updateUserRequest,
   User,
 } from '@xiangmu/contracts';
+import { XLSX_CONTENT_TYPE } from '@xiangmu/contracts';
 
 /** The input/output types of a contracts zod schema (what `z.input<S>`/`z.output<S>` are). */
 type Input<S extends { _zod: { input: unknown } }> = S['_zod']['input'];
@@ -140,6 +143,8 @@ function withQuery(path: string, query?: Query): string {
 interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** a file sent as the body itself (instead of JSON), with its content type */
+  file?: { blob: Blob; contentType: string };
   /** do not report 401 to the auth layer (used by the session probe and login) */
   quietAuth?: boolean;
 }
@@ -152,9 +157,9 @@ export async function request<T>(
   const headers: Record<string, string> = { accept: 'application/json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
   if (method !== 'GET') {
-    headers['content-type'] = 'application/json';
+    headers['content-type'] = opts.file ? opts.file.contentType : 'application/json';
     if (csrfToken) headers['x-csrf-token'] = csrfToken;
-    init.body = JSON.stringify(opts.body ?? {});
+    init.body = opts.file ? opts.file.blob : JSON.stringify(opts.body ?? {});
   }
   let res: Response;
   try {
@@ -229,6 +234,13 @@ export async function download(
   }
   return { blob: await res.blob(), filename };
 }
+
+/**
+ * A file upload (POST): the file itself is the request body, with the same
+ * CSRF header and error handling as any other request.
+ */
+export const upload = <T>(path: string, blob: Blob, contentType: string, query?: Query) =>
+  request<T>('POST', path, { file: { blob, contentType }, ...(query ? { query } : {}) });
 
 const get = <T>(path: string, query?: Query, quietAuth?: boolean) =>
   request<T>('GET', path, { ...(query ? { query } : {}), ...(quietAuth ? { quietAuth } : {}) });
@@ -320,6 +332,19 @@ export const api = {
     /** 台账 (.xlsx) of every project matching the list's filters */
     exportLedger: (query: Omit<ProjectListParams, 'page' | 'pageSize'>) =>
       download('/api/projects/export', { ...query }),
+    importTemplate: () => download('/api/projects/import-template'),
+    imports: {
+      list: () => get<ProjectImport[]>('/api/projects/imports'),
+      get: (id: number) => get<ProjectImport>(`/api/projects/imports/${id}`),
+      /** the .xlsx as the body; validation then runs on the server (poll `get`) */
+      upload: (file: File) =>
+        upload<ProjectImport>(
+          `/api/projects/imports?filename=${encodeURIComponent(file.name)}`,
+          file,
+          XLSX_CONTENT_TYPE,
+        ),
+      apply: (id: number) => post<ProjectImport>(`/api/projects/imports/${id}/apply`),
+    },
   },
   jobs: {
     definitions: () => get<JobDefinition[]>('/api/jobs'),

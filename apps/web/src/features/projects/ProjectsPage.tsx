@@ -21,7 +21,13 @@ import {
   type TableColumnType,
   type TableProps,
 } from 'antd';
-import { DownloadOutlined, PlusOutlined, ReloadOutlined, SettingOutlined } from '@ant-design/icons';
+import {
+  DownloadOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  SettingOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { formatYi, type Project } from '@xiangmu/contracts';
 import { useMe } from '../../app/auth';
@@ -531,6 +537,15 @@ export default function ProjectsPage() {
             >
               导出台账
             </Button>
+            {manage && (
+              <Button
+                icon={<UploadOutlined />}
+                onClick={() => navigate('/projects/import')}
+                data-testid="project-import"
+              >
+                导入
+              </Button>
+            )}
             {!phone && (
               <Tooltip title="刷新">
                 <Button
