@@ -3,6 +3,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   ClusterOutlined,
+  FlagOutlined,
   DatabaseOutlined,
   FundProjectionScreenOutlined,
   HomeOutlined,
@@ -44,6 +45,12 @@ export const pages = {
     icon: <DatabaseOutlined />,
     roles: PROJECT_READERS,
   },
+  campaigns: {
+    path: '/campaigns',
+    label: '三个一批',
+    icon: <FlagOutlined />,
+    roles: PROJECT_READERS,
+  },
   users: { path: '/system/users', label: '用户管理', icon: <TeamOutlined />, roles: ADMINS },
   departments: {
     path: '/system/departments',
@@ -75,7 +82,7 @@ export function menuItemsFor(role: Role): MenuItem[] {
   const system = [pages.users, pages.departments, pages.regions, pages.audit, pages.jobs].filter(
     (p) => mayOpen(p, role),
   );
-  const projects = [pages.projects].filter((p) => mayOpen(p, role));
+  const projects = [pages.projects, pages.campaigns].filter((p) => mayOpen(p, role));
   return [
     item(pages.home),
     ...(projects.length

@@ -18,6 +18,8 @@ const JobsPage = lazy(() => import('../features/jobs/JobsPage'));
 const ProjectsPage = lazy(() => import('../features/projects/ProjectsPage'));
 const ProjectImportPage = lazy(() => import('../features/projects/ProjectImportPage'));
 const ProjectDetailPage = lazy(() => import('../features/projects/ProjectDetailPage'));
+const CampaignsPage = lazy(() => import('../features/campaigns/CampaignsPage'));
+const CampaignDetailPage = lazy(() => import('../features/campaigns/CampaignDetailPage'));
 
 /** 项目导入: project.manage */
 const importPage: NavPage = { ...pages.projects, label: '项目导入', roles: PROJECT_MANAGERS };
@@ -53,6 +55,7 @@ export function AppRoutes() {
         {(
           [
             [pages.projects, <ProjectsPage key="projects" />],
+            [pages.campaigns, <CampaignsPage key="campaigns" />],
             [pages.users, <UsersPage key="users" />],
             [pages.departments, <DepartmentsPage key="departments" />],
             [pages.regions, <RegionsPage key="regions" />],
@@ -82,6 +85,14 @@ export function AppRoutes() {
           element={
             <RequireRole page={pages.projects}>
               <ProjectDetailPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path={`${pages.campaigns.path}/:id`}
+          element={
+            <RequireRole page={pages.campaigns}>
+              <CampaignDetailPage />
             </RequireRole>
           }
         />

@@ -17,6 +17,10 @@
 import type {
   ApiErrorBody,
   AuditEntry,
+  BatchKind,
+  Campaign,
+  campaignDetail,
+  CampaignEntry,
   createDepartmentRequest,
   createGridRequest,
   createProjectRequest,
@@ -87,6 +91,7 @@ export interface Page<T> {
 }
 
 export type JobDefinition = Output<typeof jobDefinition>;
+export type CampaignDetail = Output<typeof campaignDetail>;
 
 export class ApiError extends Error {
   readonly status: number;
@@ -345,6 +350,22 @@ export const api = {
         ),
       apply: (id: number) => post<ProjectImport>(`/api/projects/imports/${id}/apply`),
     },
+  },
+  campaigns: {
+    list: () => get<Campaign[]>('/api/campaigns'),
+    create: (body: { number: number; startsOn: string; endsOn: string }) =>
+      post<Campaign>('/api/campaigns', body),
+    get: (id: number) => get<CampaignDetail>(`/api/campaigns/${id}`),
+    entries: (
+      id: number,
+      query: { regionCode?: string | undefined; kind?: BatchKind | undefined },
+    ) => get<CampaignEntry[]>(`/api/campaigns/${id}/entries`, query),
+    addEntry: (id: number, body: { projectId: number; kind: BatchKind }) =>
+      post<{ ok: true }>(`/api/campaigns/${id}/entries`, body),
+    removeEntry: (id: number, projectId: number) =>
+      request<{ ok: true }>('DELETE', `/api/campaigns/${id}/entries/${projectId}`),
+    lock: (id: number, body: { regionCode: string; kind: BatchKind }) =>
+      post<{ ok: true }>(`/api/campaigns/${id}/lock`, body),
   },
   jobs: {
     definitions: () => get<JobDefinition[]>('/api/jobs'),
