@@ -132,8 +132,24 @@ export async function startServer(): Promise<RunningServer> {
   return { url, stop };
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+/** Playwright's 30 s default is too short on a 2-core machine that is busy with a build. */
+const ACTION_TIMEOUT_MS = 60_000;
+
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  // every context the tests open gets the longer timeouts
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
+    return context;
+  };
+  return browser;
 }
 
 /** Waits until no finite CSS animation/transition (modal, drawer, dropdown) is running. */
