@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../platform/spreadsheets/exceljs';
 import {
   projectLevelLabels,
   projectStageLabels,

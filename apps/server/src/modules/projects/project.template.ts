@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../platform/spreadsheets/exceljs';
 import { industryClusters, projectLevelLabels, projectStageLabels } from '@xiangmu/contracts';
 import { assertCan, type Actor } from '../access';
 

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type { Row } from 'exceljs';
+import ExcelJS from '../../../platform/spreadsheets/exceljs';
 import { roundDecimal, yiToWan } from '@xiangmu/contracts';
 import { unescapeCellText } from '../../../platform/spreadsheets/safe-text';
 
@@ -215,7 +216,7 @@ export async function* readLedger(path: string): AsyncGenerator<LedgerEvent> {
   const head: LedgerRow[] = [];
   try {
     for await (const sheet of reader) {
-      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+      for await (const row of sheet as AsyncIterable<Row>) {
         const values = row.values as unknown[];
         const cells = Array.from({ length: values.length }, (_, i) => cellOf(values[i]));
         const r = { number: row.number, cells };
