@@ -11,15 +11,12 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
-import type pgTypes from 'pg';
 import {
   HOST,
   apiCommand,
   envNumber,
   freePort,
-  importFromServer,
   machineLine,
-  onCleanup,
   quietnessLine,
   repoRoot,
   request,
@@ -34,6 +31,7 @@ import {
   waitFor200,
   type Spawned,
 } from './lib/harness';
+import { scratchDatabase } from './lib/postgres';
 
 const TARGET_RATIO = 0.5;
 const duration = envNumber('BENCH_DURATION', 10);
@@ -126,26 +124,6 @@ async function measure(target: Target): Promise<Measured> {
       `  WARNING: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
     );
   return { target, result };
-}
-
-/** a scratch database on the PostgreSQL server, dropped again at the end */
-async function scratchDatabase(adminUrl: string): Promise<string> {
-  const { module } = await importFromServer<{ default: typeof pgTypes }>('pg');
-  const name = `xiangmu_bench_${process.pid}_${Date.now()}`;
-  const admin = async (sql: string) => {
-    const c = new module.default.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  onCleanup(() => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 const engines = pgAdminUrl ? 2 : 1;

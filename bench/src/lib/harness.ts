@@ -183,8 +183,10 @@ export function request(
   opts: {
     method?: string;
     headers?: Record<string, string>;
-    body?: string;
+    body?: string | Buffer;
     timeoutMs?: number;
+    /** a keep-alive agent to reuse connections; by default each request opens its own */
+    agent?: http.Agent;
   } = {},
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
@@ -193,7 +195,7 @@ export function request(
       {
         method: opts.method ?? 'GET',
         headers: opts.headers,
-        agent: false,
+        agent: opts.agent ?? false,
         timeout: opts.timeoutMs ?? 5_000,
       },
       (res) => {

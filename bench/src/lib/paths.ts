@@ -1,7 +1,8 @@
 // Side-effect-free paths and resolution, shared by the benchmarks and the
 // child processes they start.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,6 +22,16 @@ export async function importFromServer<T>(
 ): Promise<{ module: T; version: string }> {
   const req = createRequire(join(repoRoot, 'apps/server/package.json'));
   const entry = req.resolve(specifier);
-  const pkg = req(`${specifier}/package.json`) as { version: string };
-  return { module: (await import(pathToFileURL(entry).href)) as T, version: pkg.version };
+  return { module: (await import(pathToFileURL(entry).href)) as T, version: versionOf(entry) };
+}
+
+/** the version in the package.json above `entry` (some packages do not export it) */
+function versionOf(entry: string): string {
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name && pkg.version) return pkg.version;
+  }
+  return 'unknown';
 }
