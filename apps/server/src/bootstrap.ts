@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { auditRoutes, recordAudit } from './modules/audit';
 import { systemActor } from './modules/access';
@@ -42,12 +43,15 @@ export async function prepareDatabase(
 ) {
   const migrated = await migrateToLatest(db);
   const loaded = await ensureOfficialRegions(db);
-  if (loaded > 0)
+  if (loaded > 0) {
     await recordAudit(db, systemActor, {
       action: 'region.official_loaded',
       entityType: 'region',
       after: { inserted: loaded },
     });
+    // every scope check joins regions: plan it with real statistics from the start
+    await sql`analyze regions`.execute(db);
+  }
   const generatedAdminPassword = await ensureFirstAdmin(db, opts.adminPassword);
   const demoSeeded = opts.demoSeed ? await seedDemo(db) : false;
   if (opts.demoSeed) await seedDemoProjects(db);

@@ -84,7 +84,10 @@ export async function listProjects(
   const column = sortColumns[q.sort];
   const ids = await base
     .select('projects.id')
-    .orderBy(sql.ref(column), sql.raw(q.order === 'asc' ? 'asc nulls last' : 'desc nulls last'))
+    // only planned_start can be empty; plain order elsewhere lets the indexes serve the sort
+    .orderBy(
+      sql`${sql.ref(column)} ${sql.raw(q.order)}${sql.raw(q.sort === 'plannedStart' ? ' nulls last' : '')}`,
+    )
     .orderBy('projects.id', q.order)
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize)

@@ -3,6 +3,7 @@ import * as foundation from './20261122_0001_foundation';
 import * as projects from './20261122_0002_projects';
 import * as projectImports from './20261122_0003_project_imports';
 import * as campaigns from './20261122_0004_campaigns';
+import * as projectIndexes from './20261122_0005_project_indexes';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0002_projects': projects,
   '20261122_0003_project_imports': projectImports,
   '20261122_0004_campaigns': campaigns,
+  '20261122_0005_project_indexes': projectIndexes,
 };
