@@ -26,14 +26,24 @@ const SUMMARY = /^共\d+个项目，总投资\d+(\.\d{1,2})?亿元，年度计�
 
 /** Picks an option of an antd Select opened by clicking `trigger`. */
 async function choose(page: Page, trigger: Locator, option: string, type?: string) {
-  await trigger.click();
-  if (type) await page.keyboard.type(type);
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-      hasText: option,
-    })
-    .first()
-    .click();
+  // antd's select renders its options after an animation; on a cold, busy
+  // machine the first click can land before the list is ready, so check the
+  // selection and try again rather than go on with an empty field.
+  const select = trigger.locator('xpath=ancestor::*[contains(@class,"ant-select")][1]');
+  for (let attempt = 1; ; attempt++) {
+    await trigger.click();
+    if (type) await page.keyboard.type(type);
+    const item = page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+        hasText: option,
+      })
+      .first();
+    await item.waitFor();
+    await item.click();
+    const chosen = select.locator('.ant-select-selection-item', { hasText: option });
+    if ((await chosen.count()) > 0 || attempt === 3) return;
+    await page.keyboard.press('Escape');
+  }
 }
 
 /** Moves the open project to another stage through the 变更阶段 dialog. */
