@@ -137,6 +137,9 @@ export async function exportLedger(
       }
       if (rows.length < BATCH) break;
       afterId = rows.at(-1)!.id;
+      // PGlite answers without returning to the event loop: let the response
+      // stream flush what is written so far before the next batch
+      await new Promise((resolve) => setImmediate(resolve));
     }
     const totals = await repo.ledgerTotals(db, actor.scopePath, region.path, q);
     const sumRow = ws.addRow({
