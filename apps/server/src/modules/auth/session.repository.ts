@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../../platform/database/db';
 
 export const insertSession = (
@@ -69,20 +68,7 @@ export const deleteSession = (db: Db, id: number) =>
 export const deleteOtherSessions = (db: Db, userId: number, keepId: number) =>
   db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '<>', keepId).execute();
 
-export const deleteSessionsOfUser = (db: Db, userId: number) =>
-  db.deleteFrom('sessions').where('user_id', '=', userId).execute();
-
 export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
   const res = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(res.numDeletedRows);
 }
-
-export const countSessions = async (db: Db) =>
-  Number(
-    (
-      await db
-        .selectFrom('sessions')
-        .select(sql<number>`count(*)`.as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
