@@ -9,8 +9,15 @@ import {
   SessionCache,
   type LoginThrottle,
 } from './modules/auth';
+import { calendarRoutes, onCalendarChanged } from './modules/calendar';
 import { campaignRoutes } from './modules/campaigns';
 import { jobRoutes } from './modules/jobs';
+import {
+  ensureDefaultTemplates,
+  milestoneRoutes,
+  rateMilestonesJob,
+  recomputeDueDates,
+} from './modules/milestones';
 import { projectRoutes } from './modules/projects';
 import { ensureOfficialRegions, regionRoutes } from './modules/regions';
 import { userRoutes } from './modules/users';
@@ -52,6 +59,7 @@ export async function prepareDatabase(
     // every scope check joins regions: plan it with real statistics from the start
     await sql`analyze regions`.execute(db);
   }
+  await ensureDefaultTemplates(db);
   const generatedAdminPassword = await ensureFirstAdmin(db, opts.adminPassword);
   const demoSeeded = opts.demoSeed ? await seedDemo(db) : false;
   if (opts.demoSeed) await seedDemoProjects(db);
@@ -66,6 +74,8 @@ export async function createXiangmu(opts: XiangmuOptions) {
     const prepared = await prepareDatabase(db, opts);
     const jobs = new JobRunner(db, opts.logger, opts.jobPollMs);
     jobs.register(purgeSessionsJob);
+    jobs.register(rateMilestonesJob);
+    onCalendarChanged(recomputeDueDates);
     await jobs.ensureSchedules();
     const sessions = new SessionCache(opts.sessionCacheMs);
     const app = await buildApp(
@@ -88,6 +98,8 @@ export async function createXiangmu(opts: XiangmuOptions) {
           jobRoutes,
           projectRoutes,
           campaignRoutes,
+          milestoneRoutes,
+          calendarRoutes,
         ],
       },
     );

@@ -16,3 +16,4 @@ export * from './credit-code';
 export * from './projects';
 export * from './imports';
 export * from './campaigns';
+export * from './milestones';

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { pendingValidations } from '../modules/projects/project.import';
 import { simpleLedger } from './ledgers';
+import { milestoneRouteSpecs } from './route-specs.milestones';
 import { creditCodeCheckChar, type Role } from '@xiangmu/contracts';
 import { roles, OWN, OWN_STREET, type Cast, type Session, type TestContext } from './harness';
 
@@ -464,6 +465,7 @@ export const routeSpecs: Record<string, RouteSpec> = {
     build: async () => ({ url: '/api/jobs/sessions.purge/run' }),
     audit: 'job.run_requested',
   },
+  ...milestoneRouteSpecs,
 };
 
 /** Builds the fixture world that the specs address. */

@@ -2,11 +2,15 @@ import type { ReactNode } from 'react';
 import {
   ApartmentOutlined,
   AuditOutlined,
+  CalendarOutlined,
+  CarryOutOutlined,
   ClusterOutlined,
   FlagOutlined,
   DatabaseOutlined,
   FundProjectionScreenOutlined,
   HomeOutlined,
+  NodeIndexOutlined,
+  ProjectOutlined,
   ScheduleOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -51,6 +55,19 @@ export const pages = {
     icon: <FlagOutlined />,
     roles: PROJECT_READERS,
   },
+  /** milestone.read has the same roles as project.read */
+  myMilestones: {
+    path: '/milestones/mine',
+    label: '我的节点',
+    icon: <CarryOutOutlined />,
+    roles: PROJECT_READERS,
+  },
+  battleChart: {
+    path: '/milestones/battle-chart',
+    label: '作战图',
+    icon: <ProjectOutlined />,
+    roles: PROJECT_READERS,
+  },
   users: { path: '/system/users', label: '用户管理', icon: <TeamOutlined />, roles: ADMINS },
   departments: {
     path: '/system/departments',
@@ -60,6 +77,18 @@ export const pages = {
   },
   regions: { path: '/system/regions', label: '行政区划', icon: <ClusterOutlined />, roles: ADMINS },
   audit: { path: '/system/audit', label: '审计日志', icon: <AuditOutlined />, roles: ADMINS },
+  milestoneTemplates: {
+    path: '/system/milestone-templates',
+    label: '节点模板',
+    icon: <NodeIndexOutlined />,
+    roles: ['city_admin'] as const,
+  },
+  calendar: {
+    path: '/system/calendar',
+    label: '工作日历',
+    icon: <CalendarOutlined />,
+    roles: ['city_admin'] as const,
+  },
   jobs: {
     path: '/system/jobs',
     label: '后台任务',
@@ -79,10 +108,18 @@ export const SYSTEM_MENU_KEY = 'system';
 export const PROJECTS_MENU_KEY = 'key-projects';
 
 export function menuItemsFor(role: Role): MenuItem[] {
-  const system = [pages.users, pages.departments, pages.regions, pages.audit, pages.jobs].filter(
+  const system = [
+    pages.users,
+    pages.departments,
+    pages.regions,
+    pages.milestoneTemplates,
+    pages.calendar,
+    pages.audit,
+    pages.jobs,
+  ].filter((p) => mayOpen(p, role));
+  const projects = [pages.projects, pages.campaigns, pages.myMilestones, pages.battleChart].filter(
     (p) => mayOpen(p, role),
   );
-  const projects = [pages.projects, pages.campaigns].filter((p) => mayOpen(p, role));
   return [
     item(pages.home),
     ...(projects.length

@@ -20,6 +20,10 @@ const ProjectImportPage = lazy(() => import('../features/projects/ProjectImportP
 const ProjectDetailPage = lazy(() => import('../features/projects/ProjectDetailPage'));
 const CampaignsPage = lazy(() => import('../features/campaigns/CampaignsPage'));
 const CampaignDetailPage = lazy(() => import('../features/campaigns/CampaignDetailPage'));
+const MyMilestonesPage = lazy(() => import('../features/milestones/MyMilestonesPage'));
+const BattleChartPage = lazy(() => import('../features/milestones/BattleChartPage'));
+const TemplatesPage = lazy(() => import('../features/milestones/TemplatesPage'));
+const CalendarPage = lazy(() => import('../features/calendar/CalendarPage'));
 
 /** 项目导入: project.manage */
 const importPage: NavPage = { ...pages.projects, label: '项目导入', roles: PROJECT_MANAGERS };
@@ -56,6 +60,10 @@ export function AppRoutes() {
           [
             [pages.projects, <ProjectsPage key="projects" />],
             [pages.campaigns, <CampaignsPage key="campaigns" />],
+            [pages.myMilestones, <MyMilestonesPage key="my-milestones" />],
+            [pages.battleChart, <BattleChartPage key="battle-chart" />],
+            [pages.milestoneTemplates, <TemplatesPage key="milestone-templates" />],
+            [pages.calendar, <CalendarPage key="calendar" />],
             [pages.users, <UsersPage key="users" />],
             [pages.departments, <DepartmentsPage key="departments" />],
             [pages.regions, <RegionsPage key="regions" />],

@@ -18,6 +18,12 @@ export const permissions = {
   'campaign.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
   'campaign.present': ['city_admin', 'district_admin'],
   'campaign.manage': ['city_admin'],
+  'milestone.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
+  'milestone.manage': ['city_admin', 'district_admin'],
+  /** besides the admins, the node's own 责任人 (checked in the service) */
+  'milestone.complete': ['city_admin', 'district_admin', 'unit_officer', 'leader'],
+  'milestone_template.manage': ['city_admin'],
+  'calendar.manage': ['city_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -62,7 +62,8 @@ export function presentProject(p: repo.ProjectRow): Project {
   };
 }
 
-async function getProjectInScope(db: Db, actor: Actor, id: number) {
+/** The project row (with its region path) if the actor's scope holds it. */
+export async function getProjectInScope(db: Db, actor: Actor, id: number) {
   const p = await repo.findProject(db, id);
   if (!p) throw new DomainError('PROJECT_NOT_FOUND');
   assertPathInScope(actor, p.region_path);

@@ -14,6 +14,11 @@ import type {
   CampaignEntryTable,
   CampaignTable,
 } from '../../modules/campaigns/campaign.table';
+import type { CalendarDayTable } from '../../modules/calendar/calendar.table';
+import type {
+  MilestoneTable,
+  MilestoneTemplateTable,
+} from '../../modules/milestones/milestone.table';
 import type { JobScheduleTable, JobTable } from '../jobs/job.table';
 
 export interface Database {
@@ -31,4 +36,7 @@ export interface Database {
   campaigns: CampaignTable;
   campaign_entries: CampaignEntryTable;
   campaign_batch_locks: CampaignBatchLockTable;
+  milestone_templates: MilestoneTemplateTable;
+  milestones: MilestoneTable;
+  calendar_days: CalendarDayTable;
 }

@@ -32,6 +32,8 @@ import { ProjectFormDrawer } from './ProjectFormDrawer';
 import type { FromList } from './ProjectsPage';
 import { StageChangeModal } from './StageChangeModal';
 import { LevelTag, StageTag } from './tags';
+import { MilestonesSection } from '../milestones/MilestonesSection';
+import { MILESTONE_READERS } from '../milestones/model';
 
 const dash = (v: string | number | null | undefined) =>
   v === null || v === undefined || v === '' ? '—' : v;
@@ -298,6 +300,7 @@ export default function ProjectDetailPage() {
             style={{ padding: '8px 0' }}
           />
         </Card>
+        {MILESTONE_READERS.includes(me.role) && <MilestonesSection project={p} />}
         <Card title="基本信息" size="small" data-testid="project-facts">
           <ProjectFacts p={p} />
         </Card>

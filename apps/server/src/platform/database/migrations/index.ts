@@ -4,6 +4,7 @@ import * as projects from './20261122_0002_projects';
 import * as projectImports from './20261122_0003_project_imports';
 import * as campaigns from './20261122_0004_campaigns';
 import * as projectIndexes from './20261122_0005_project_indexes';
+import * as milestones from './20261122_0006_milestones';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0003_project_imports': projectImports,
   '20261122_0004_campaigns': campaigns,
   '20261122_0005_project_indexes': projectIndexes,
+  '20261122_0006_milestones': milestones,
 };

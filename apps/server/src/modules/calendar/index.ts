@@ -1,0 +1,2 @@
+export { calendarRoutes } from './calendar.routes';
+export { loadWorkCalendar, onCalendarChanged, type CalendarListener } from './calendar.service';

@@ -1,0 +1,369 @@
+import { useLayoutEffect, useRef, useState } from 'react';
+import { Descriptions, Flex, Popover, Typography } from 'antd';
+import { Link } from 'react-router';
+import {
+  milestoneStatusLabels,
+  projectStageLabels,
+  type Milestone,
+  type MilestoneStatus,
+} from '@xiangmu/contracts';
+import type { BattleChartRow } from './api';
+import { makeAxis, monthTicks, xOf } from './chart-scale';
+import { statusColors } from './model';
+import { MilestoneStatusTag } from './tags';
+
+const ROW_HEIGHT = 44;
+const HEADER_HEIGHT = 32;
+const MARKER = 14;
+
+function NodeDetails({ m }: { m: Milestone }) {
+  return (
+    <Flex vertical gap={8} style={{ maxWidth: 280 }} data-testid="battle-node-details">
+      <Descriptions
+        size="small"
+        column={1}
+        styles={{ label: { whiteSpace: 'nowrap' } }}
+        items={[
+          { key: 'n', label: '节点', children: m.name },
+          { key: 's', label: '状态', children: <MilestoneStatusTag status={m.status} /> },
+          { key: 'd', label: '截止日期', children: m.dueOn },
+          { key: 'o', label: '责任人', children: m.ownerName },
+          ...(m.doneOn ? [{ key: 'f', label: '完成日期', children: m.doneOn }] : []),
+          ...(m.evidence
+            ? [
+                {
+                  key: 'e',
+                  label: '完成依据',
+                  children: (
+                    <Typography.Paragraph style={{ margin: 0 }} ellipsis={{ rows: 3 }}>
+                      {m.evidence}
+                    </Typography.Paragraph>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      <Link to={`/projects/${m.projectId}`} data-testid="battle-node-project-link">
+        查看项目：{m.projectName}
+      </Link>
+    </Flex>
+  );
+}
+
+/** A node on the axis: a dot in its 红黄绿灯 colour, a grey diamond once done. */
+function Marker(props: { m: Milestone; x: number; dim: boolean }) {
+  const { m } = props;
+  const done = m.status === 'done';
+  return (
+    <Popover
+      trigger={['hover', 'click']}
+      title={m.projectName}
+      content={<NodeDetails m={m} />}
+      destroyOnHidden
+    >
+      <button
+        type="button"
+        data-testid="battle-node"
+        data-status={m.status}
+        aria-label={`${m.name}，截止${m.dueOn}，${milestoneStatusLabels[m.status]}`}
+        style={{
+          position: 'absolute',
+          left: props.x - MARKER / 2,
+          top: (ROW_HEIGHT - MARKER) / 2,
+          width: MARKER,
+          height: MARKER,
+          padding: 0,
+          border: '2px solid #fff',
+          borderRadius: done ? 2 : '50%',
+          transform: done ? 'rotate(45deg) scale(0.85)' : undefined,
+          background: statusColors[m.status],
+          boxShadow: '0 0 0 1px rgba(0,0,0,0.15)',
+          cursor: 'pointer',
+          opacity: props.dim ? 0.25 : 1,
+          zIndex: m.status === 'red' ? 3 : 2,
+        }}
+      />
+    </Popover>
+  );
+}
+
+/**
+ * 作战图: one row per project, its nodes on a shared time axis with month
+ * ticks and a line for today. Self-drawn with positioned elements (no chart
+ * library): the axis maths is in chart-scale.ts.
+ */
+export function BattleChart(props: {
+  rows: BattleChartRow[];
+  from: string;
+  to: string;
+  today: string;
+  /** nodes not of this status are faded */
+  status?: MilestoneStatus | undefined;
+  compact?: boolean;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const [boxWidth, setBoxWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const measure = () => setBoxWidth(el.clientWidth);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const labelWidth = props.compact ? 112 : 240;
+  const axis = makeAxis(
+    props.from,
+    props.to,
+    Math.max(0, boxWidth - labelWidth - 2),
+    props.compact ? 2 : 3,
+  );
+  const ticks = monthTicks(axis);
+  const todayX = xOf(axis, props.today);
+  const height = HEADER_HEIGHT + props.rows.length * ROW_HEIGHT;
+  const line = '1px solid #f0f0f0';
+
+  return (
+    <div
+      ref={box}
+      data-testid="battle-chart"
+      style={{
+        overflowX: 'auto',
+        border: '1px solid #f0f0f0',
+        borderRadius: 6,
+        WebkitOverflowScrolling: 'touch',
+      }}
+    >
+      {boxWidth > 0 && (
+        <div style={{ position: 'relative', width: labelWidth + axis.width, height }}>
+          {/* header: month ticks */}
+          <div
+            style={{
+              position: 'sticky',
+              left: 0,
+              width: labelWidth,
+              height: HEADER_HEIGHT,
+              lineHeight: `${HEADER_HEIGHT}px`,
+              paddingInline: 8,
+              boxSizing: 'border-box',
+              background: '#fafafa',
+              borderBottom: line,
+              borderInlineEnd: line,
+              fontWeight: 600,
+              zIndex: 5,
+            }}
+          >
+            项目
+          </div>
+          <div
+            data-testid="battle-axis"
+            style={{
+              position: 'absolute',
+              top: 0,
+              left: labelWidth,
+              width: axis.width,
+              height: HEADER_HEIGHT,
+              background: '#fafafa',
+              borderBottom: line,
+            }}
+          >
+            {ticks.map((t) => (
+              <div
+                key={t.date}
+                data-testid="battle-month"
+                style={{
+                  position: 'absolute',
+                  left: t.x,
+                  width: t.span,
+                  height: HEADER_HEIGHT,
+                  lineHeight: `${HEADER_HEIGHT}px`,
+                  paddingInlineStart: 4,
+                  boxSizing: 'border-box',
+                  borderInlineStart: '1px solid #e5e5e5',
+                  fontSize: 12,
+                  color: '#595959',
+                  whiteSpace: 'nowrap',
+                  overflow: 'hidden',
+                }}
+              >
+                {t.span >= 28 ? t.label : ''}
+              </div>
+            ))}
+          </div>
+
+          {/* grid: month lines and today */}
+          <div
+            aria-hidden
+            style={{
+              position: 'absolute',
+              top: HEADER_HEIGHT,
+              left: labelWidth,
+              width: axis.width,
+              height: height - HEADER_HEIGHT,
+              pointerEvents: 'none',
+            }}
+          >
+            {ticks.map((t) => (
+              <div
+                key={t.date}
+                style={{
+                  position: 'absolute',
+                  left: t.x,
+                  top: 0,
+                  bottom: 0,
+                  borderInlineStart: '1px dashed #ececec',
+                }}
+              />
+            ))}
+          </div>
+          {todayX !== null && (
+            <div
+              data-testid="battle-today"
+              title={`今天 ${props.today}`}
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: labelWidth + todayX,
+                height,
+                borderInlineStart: '2px solid #1554ad',
+                zIndex: 4,
+                pointerEvents: 'none',
+              }}
+            >
+              <span
+                style={{
+                  position: 'absolute',
+                  top: 2,
+                  left: 2,
+                  padding: '0 4px',
+                  fontSize: 11,
+                  lineHeight: '16px',
+                  color: '#fff',
+                  background: '#1554ad',
+                  borderRadius: 3,
+                  whiteSpace: 'nowrap',
+                }}
+              >
+                今天
+              </span>
+            </div>
+          )}
+
+          {/* rows */}
+          {props.rows.map((r, i) => {
+            const placed = r.milestones
+              .map((m) => ({ m, x: xOf(axis, m.dueOn) }))
+              .filter((p): p is { m: Milestone; x: number } => p.x !== null);
+            const outside = r.milestones.length - placed.length;
+            const xs = placed.map((p) => p.x);
+            const red = r.milestones.filter((m) => m.status === 'red').length;
+            return (
+              <div
+                key={r.projectId}
+                data-testid="battle-row"
+                data-project-id={r.projectId}
+                style={{
+                  position: 'absolute',
+                  top: HEADER_HEIGHT + i * ROW_HEIGHT,
+                  left: 0,
+                  width: labelWidth + axis.width,
+                  height: ROW_HEIGHT,
+                  borderBottom: line,
+                  background: i % 2 ? '#fcfcfd' : undefined,
+                }}
+              >
+                <div
+                  style={{
+                    position: 'sticky',
+                    left: 0,
+                    width: labelWidth,
+                    height: ROW_HEIGHT - 1,
+                    padding: '3px 8px',
+                    boxSizing: 'border-box',
+                    background: '#fff',
+                    borderInlineEnd: line,
+                    zIndex: 5,
+                    display: 'flex',
+                    flexDirection: 'column',
+                    justifyContent: 'center',
+                    overflow: 'hidden',
+                  }}
+                >
+                  <Link
+                    to={`/projects/${r.projectId}`}
+                    title={r.projectName}
+                    data-testid="battle-project-link"
+                    style={{
+                      whiteSpace: 'nowrap',
+                      overflow: 'hidden',
+                      textOverflow: 'ellipsis',
+                      fontSize: props.compact ? 12 : 14,
+                      color: red ? statusColors.red : undefined,
+                    }}
+                  >
+                    {r.projectName}
+                  </Link>
+                  <Typography.Text
+                    type="secondary"
+                    style={{
+                      fontSize: 11,
+                      whiteSpace: 'nowrap',
+                      overflow: 'hidden',
+                      textOverflow: 'ellipsis',
+                    }}
+                  >
+                    {props.compact
+                      ? (r.leaderName ?? r.regionName)
+                      : [
+                          r.regionName,
+                          projectStageLabels[r.stage],
+                          r.leaderName ? `包保 ${r.leaderName}` : null,
+                        ]
+                          .filter(Boolean)
+                          .join(' · ')}
+                    {outside > 0 ? ` · 窗口外${outside}个` : ''}
+                  </Typography.Text>
+                </div>
+                <div
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: labelWidth,
+                    width: axis.width,
+                    height: ROW_HEIGHT,
+                  }}
+                >
+                  {xs.length > 1 && (
+                    <div
+                      aria-hidden
+                      style={{
+                        position: 'absolute',
+                        left: Math.min(...xs),
+                        width: Math.max(...xs) - Math.min(...xs),
+                        top: ROW_HEIGHT / 2 - 2,
+                        height: 4,
+                        borderRadius: 2,
+                        background: '#d9e3f2',
+                      }}
+                    />
+                  )}
+                  {placed.map(({ m, x }) => (
+                    <Marker
+                      key={m.id}
+                      m={m}
+                      x={x}
+                      dim={!!props.status && props.status !== m.status}
+                    />
+                  ))}
+                </div>
+              </div>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}
