@@ -25,6 +25,7 @@ import { openDatabase, type DatabaseOptions } from './platform/database/db';
 import { migrateToLatest } from './platform/database/migrate';
 import { ensureFirstAdmin } from './platform/database/seeds/admin';
 import { seedDemo } from './platform/database/seeds/demo';
+import { seedDemoMilestones } from './platform/database/seeds/demo-milestones';
 import { seedDemoProjects } from './platform/database/seeds/demo-projects';
 import { buildApp } from './platform/http/app';
 import { JobRunner } from './platform/jobs/runner';
@@ -62,7 +63,10 @@ export async function prepareDatabase(
   await ensureDefaultTemplates(db);
   const generatedAdminPassword = await ensureFirstAdmin(db, opts.adminPassword);
   const demoSeeded = opts.demoSeed ? await seedDemo(db) : false;
-  if (opts.demoSeed) await seedDemoProjects(db);
+  if (opts.demoSeed) {
+    await seedDemoProjects(db);
+    await seedDemoMilestones(db);
+  }
   return { migrated, generatedAdminPassword, demoSeeded };
 }
 

@@ -1,4 +1,4 @@
 export { milestoneRoutes } from './milestone.routes';
 export { rateMilestonesJob } from './milestone.jobs';
-export { recomputeDueDates, rateAllMilestones } from './milestone.service';
-export { ensureDefaultTemplates } from './milestone.templates';
+export { recomputeDueDates, rateAllMilestones, workBackwards } from './milestone.service';
+export { defaultTemplates, ensureDefaultTemplates } from './milestone.templates';

@@ -56,7 +56,7 @@ export const jingkaiBatches: Batch[] = [
 ];
 
 /** Deterministic pseudo-random numbers (mulberry32): the same demo every time. */
-function rng(seed: number) {
+export function rng(seed: number) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
