@@ -67,6 +67,28 @@ describe('project ledger export', () => {
     expect(sum.getCell(11).value).toBe(45);
   });
 
+  it('boxes every cell of the table and shows amounts as 0.00##', async () => {
+    const ws = await download('?sort=name&order=asc');
+    const thin = { style: 'thin' };
+    const boxed = { top: thin, left: thin, bottom: thin, right: thin };
+    for (const r of [3, 4, 5, 6, 7])
+      for (let c = 1; c <= 20; c++) expect(ws.getCell(r, c).border, `${r}/${c}`).toEqual(boxed);
+    // the 合计 row is boxed up to its last amount (年度计划投资)
+    for (let c = 1; c <= 11; c++) expect(ws.getCell(8, c).border, `8/${c}`).toEqual(boxed);
+    for (const r of [5, 6, 7, 8]) {
+      expect([ws.getCell(r, 10).numFmt, ws.getCell(r, 11).numFmt]).toEqual(['0.00##', '0.00##']);
+      expect(ws.getCell(r, 12).numFmt).toBeUndefined(); // 计划年度 is a plain number
+    }
+    expect(ws.getCell(5, 15).text).toBe(''); // no 包保领导: an empty cell, still boxed
+    expect(ws.getCell(8, 1).font).toMatchObject({ bold: true });
+    expect(ws.getCell(5, 1).font?.bold).toBeFalsy();
+    expect(ws.getCell(3, 1).fill).toMatchObject({
+      pattern: 'solid',
+      fgColor: { argb: 'FFE8EEF7' },
+    });
+    expect(ws.getCell(5, 1).fill).not.toMatchObject({ pattern: 'solid' });
+  });
+
   it('never turns user text into a formula', async () => {
     const ws = await download();
     const contents: ExcelJS.Cell[] = [];
