@@ -10,6 +10,7 @@ import {
   type LoginThrottle,
 } from './modules/auth';
 import { calendarRoutes, onCalendarChanged } from './modules/calendar';
+import { attachmentRoutes, purgeAttachmentsJob } from './modules/attachments';
 import { campaignRoutes } from './modules/campaigns';
 import { jobRoutes } from './modules/jobs';
 import {
@@ -18,8 +19,10 @@ import {
   rateMilestonesJob,
   recomputeDueDates,
 } from './modules/milestones';
+import { problemRoutes } from './modules/problems';
 import { projectRoutes } from './modules/projects';
 import { ensureOfficialRegions, regionRoutes } from './modules/regions';
+import { reportRoutes } from './modules/reports';
 import { userRoutes } from './modules/users';
 import { openDatabase, type DatabaseOptions } from './platform/database/db';
 import { migrateToLatest } from './platform/database/migrate';
@@ -78,6 +81,7 @@ export async function createXiangmu(opts: XiangmuOptions) {
     const prepared = await prepareDatabase(db, opts);
     const jobs = new JobRunner(db, opts.logger, opts.jobPollMs);
     jobs.register(purgeSessionsJob);
+    jobs.register(purgeAttachmentsJob);
     jobs.register(rateMilestonesJob);
     onCalendarChanged(recomputeDueDates);
     await jobs.ensureSchedules();
@@ -102,6 +106,9 @@ export async function createXiangmu(opts: XiangmuOptions) {
           jobRoutes,
           projectRoutes,
           campaignRoutes,
+          attachmentRoutes,
+          reportRoutes,
+          problemRoutes,
           milestoneRoutes,
           calendarRoutes,
         ],

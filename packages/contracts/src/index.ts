@@ -15,5 +15,7 @@ export * from './money';
 export * from './credit-code';
 export * from './projects';
 export * from './imports';
+export * from './reports';
+export * from './problems';
 export * from './campaigns';
 export * from './milestones';

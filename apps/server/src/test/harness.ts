@@ -60,7 +60,7 @@ export interface TestContext {
       body?: unknown;
       headers?: Record<string, string>;
       rawBody?: string;
-      /** an .xlsx sent as the request body */
+      /** a file sent as the request body: an .xlsx, or an image (typed by its first bytes) */
       upload?: Buffer;
     },
   ): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: Buffer }>;
@@ -78,6 +78,16 @@ export interface TestContext {
 }
 
 let hashed: Promise<string> | undefined;
+
+/** The content type a browser would send for the file: an image's, else .xlsx. */
+const uploadType = (b: Buffer) =>
+  b.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))
+    ? 'image/jpeg'
+    : b.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))
+      ? 'image/png'
+      : b.subarray(8, 12).toString('latin1') === 'WEBP'
+        ? 'image/webp'
+        : XLSX_CONTENT_TYPE;
 
 export async function createTestContext(
   opts: { demoSeed?: boolean; throttle?: LoginThrottle } = {},
@@ -127,7 +137,7 @@ export async function createTestContext(
       if (payload !== undefined) headers['content-type'] ??= 'application/json';
       if (o.upload) {
         payload = o.upload;
-        headers['content-type'] = XLSX_CONTENT_TYPE;
+        headers['content-type'] = o.headers?.['content-type'] ?? uploadType(o.upload);
       }
       const res = await xm.app.inject({
         method: method as 'GET',

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { pendingValidations } from '../modules/projects/project.import';
 import { simpleLedger } from './ledgers';
 import { milestoneRouteSpecs } from './route-specs.milestones';
+import { reportRouteSpecs } from './route-specs.reports';
 import { creditCodeCheckChar, type Role } from '@xiangmu/contracts';
 import { roles, OWN, OWN_STREET, type Cast, type Session, type TestContext } from './harness';
 
@@ -466,6 +467,7 @@ export const routeSpecs: Record<string, RouteSpec> = {
     audit: 'job.run_requested',
   },
   ...milestoneRouteSpecs,
+  ...reportRouteSpecs,
 };
 
 /** Builds the fixture world that the specs address. */

@@ -18,6 +18,16 @@ export const permissions = {
   'campaign.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
   'campaign.present': ['city_admin', 'district_admin'],
   'campaign.manage': ['city_admin'],
+  'report.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
+  'report.submit': ['city_admin', 'district_admin'],
+  'report.close_month': ['city_admin', 'district_admin'],
+  'report.reopen_month': ['city_admin'],
+  'problem.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
+  'problem.manage': ['city_admin', 'district_admin'],
+  /** besides the admins, an officer of the problem's own unit (checked in the service) */
+  'problem.close': ['city_admin', 'district_admin', 'unit_officer'],
+  'attachment.upload': ['city_admin', 'district_admin', 'unit_officer'],
+  'attachment.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
   'milestone.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
   'milestone.manage': ['city_admin', 'district_admin'],
   /** besides the admins, the node's own 责任人 (checked in the service) */

@@ -1,14 +1,8 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
+import type { Readable } from 'node:stream';
 import {
   compareDecimals,
   createProjectRequest,
-  IMPORT_MAX_BYTES,
   industryClusters,
   projectLevelLabels,
   projectStageLabels,
@@ -19,7 +13,15 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
 import { assertCan, auditActorOf, type Actor } from '../access';
-import { recordAudit } from '../audit';
+import {
+  applyStaged,
+  getImportInScope,
+  ImportStaging,
+  listImportsOf,
+  presentImport,
+  receiveUpload,
+  validateInBackground,
+} from '../imports';
 import { listRegions } from '../regions';
 import { listDepartmentRecords } from '../users';
 import {
@@ -31,9 +33,6 @@ import {
   type Header,
 } from './import/ledger-reader';
 import { nameInitials } from './project.service';
-
-const MAX_ERRORS_KEPT = 1000;
-const CHUNK = 500;
 
 const fieldLabels: Record<string, string> = {
   name: '项目名称',
@@ -58,73 +57,14 @@ const fieldLabels: Record<string, string> = {
   tags: '标签',
 };
 
-const uploadDir = () => join(tmpdir(), 'xiangmu-imports');
-
-function present(r: {
-  id: number;
-  filename: string;
-  status: ProjectImport['status'];
-  processed_rows: number;
-  total_rows: number | null;
-  valid_rows: number;
-  create_rows: number;
-  update_rows: number;
-  unchanged_rows: number;
-  rejected_rows: number;
-  errors: unknown;
-  failure: string | null;
-  actor_name: string;
-  created_at: Date;
-  applied_at: Date | null;
-}): ProjectImport {
-  return {
-    id: r.id,
-    filename: r.filename,
-    status: r.status,
-    processedRows: r.processed_rows,
-    totalRows: r.total_rows,
-    validRows: r.valid_rows,
-    createRows: r.create_rows,
-    updateRows: r.update_rows,
-    unchangedRows: r.unchanged_rows,
-    rejectedRows: r.rejected_rows,
-    errors: r.errors as ImportRowError[],
-    failure: r.failure,
-    actorName: r.actor_name,
-    createdAt: r.created_at.toISOString(),
-    appliedAt: r.applied_at?.toISOString() ?? null,
-  };
-}
-
-async function getImportInScope(db: Db, actor: Actor, id: number) {
-  const row = await db
-    .selectFrom('project_imports')
-    .innerJoin('regions', 'regions.code', 'project_imports.region_code')
-    .selectAll('project_imports')
-    .select('regions.path as region_path')
-    .where('project_imports.id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw new DomainError('IMPORT_NOT_FOUND');
-  if (!row.region_path.startsWith(actor.scopePath)) throw new DomainError('REGION_OUT_OF_SCOPE');
-  return row;
-}
-
 export async function getImport(db: Db, actor: Actor, id: number): Promise<ProjectImport> {
   assertCan(actor, 'project.manage');
-  return present(await getImportInScope(db, actor, id));
+  return presentImport(await getImportInScope(db, actor, id, 'projects'));
 }
 
 export async function listImports(db: Db, actor: Actor): Promise<ProjectImport[]> {
   assertCan(actor, 'project.manage');
-  const rows = await db
-    .selectFrom('project_imports')
-    .innerJoin('regions', 'regions.code', 'project_imports.region_code')
-    .selectAll('project_imports')
-    .where('regions.path', 'like', `${actor.scopePath}%`)
-    .orderBy('project_imports.id', 'desc')
-    .limit(50)
-    .execute();
-  return rows.map(present);
+  return listImportsOf(db, actor, 'projects');
 }
 
 /**
@@ -139,63 +79,17 @@ export async function startImport(
   upload: { filename: string; stream: Readable },
 ): Promise<ProjectImport> {
   assertCan(actor, 'project.manage');
-  await mkdir(uploadDir(), { recursive: true });
-  const path = join(
-    uploadDir(),
-    `${Date.now()}-${actor.userId}-${Math.random().toString(36).slice(2)}.xlsx`,
-  );
-  let bytes = 0;
-  try {
-    await pipeline(
-      upload.stream,
-      new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          bytes += chunk.length;
-          done(bytes > IMPORT_MAX_BYTES ? new DomainError('IMPORT_TOO_LARGE') : null, chunk);
-        },
-      }),
-      createWriteStream(path),
-    );
-  } catch (err) {
-    await rm(path, { force: true });
-    if (err instanceof DomainError) throw err;
-    throw new DomainError('MALFORMED_REQUEST', { message: '文件上传中断，请重试' });
-  }
-  if ((await stat(path)).size === 0) {
-    await rm(path, { force: true });
-    throw new DomainError('VALIDATION_FAILED', { message: '上传的文件是空的' });
-  }
-  const who = auditActorOf(actor);
-  const created = await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('project_imports')
-      .values({
-        user_id: actor.userId,
-        actor_name: who.name,
-        region_code: actor.activeRegionCode,
-        filename: upload.filename.slice(0, 200),
-        status: 'validating',
-        total_rows: null,
-        failure: null,
-        applied_at: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, who, {
-      action: 'project.import_uploaded',
-      entityType: 'project_import',
-      entityId: row.id,
-      regionCode: actor.activeRegionCode,
-      after: { filename: row.filename, bytes },
-    });
-    return row;
+  const { row, path } = await receiveUpload(db, actor, upload, {
+    kind: 'projects',
+    action: 'project.import_uploaded',
+    entityType: 'project_import',
   });
-  void validateImport(db, actor, created.id, path, log);
-  return present(created);
+  validateInBackground(db, row.id, path, log, () => runValidation(db, actor, row.id, path));
+  return presentImport(row);
 }
 
 /** The work behind startImport; exported for tests that await it. */
-export const pendingValidations = new Map<number, Promise<void>>();
+export { pendingValidations } from '../imports';
 
 interface Existing {
   id: number;
@@ -250,32 +144,6 @@ const sameValue = (a: unknown, b: unknown) => {
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 };
 
-async function validateImport(
-  db: Db,
-  actor: Actor,
-  importId: number,
-  path: string,
-  log: FastifyBaseLogger,
-): Promise<void> {
-  let resolveDone: () => void = () => {};
-  pendingValidations.set(importId, new Promise<void>((r) => (resolveDone = r)));
-  try {
-    await runValidation(db, actor, importId, path);
-  } catch (err) {
-    log.warn({ err, importId }, 'import validation failed');
-    await db
-      .updateTable('project_imports')
-      .set({ status: 'failed', failure: err instanceof Error ? err.message : String(err) })
-      .where('id', '=', importId)
-      .execute()
-      .catch((e: unknown) => log.error({ err: e, importId }, 'could not record the failed import'));
-  } finally {
-    await rm(path, { force: true });
-    resolveDone();
-    pendingValidations.delete(importId);
-  }
-}
-
 async function runValidation(db: Db, actor: Actor, importId: number, path: string) {
   // Everything the rows are checked against, loaded once.
   const regions = await listRegions(db, actor, {});
@@ -308,41 +176,8 @@ async function runValidation(db: Db, actor: Actor, importId: number, path: strin
 
   let header: Header | null = null;
   const seen = new Set<string>();
-  const errors: ImportRowError[] = [];
-  const counts = { processed: 0, valid: 0, create: 0, update: 0, unchanged: 0, rejected: 0 };
-  let staged: Array<{
-    row_number: number;
-    action: 'create' | 'update' | 'unchanged';
-    project_id: number | null;
-    project_version: number | null;
-    data: string;
-  }> = [];
-
-  const flush = async (final: boolean) => {
-    const chunk = staged;
-    staged = [];
-    await db.transaction().execute(async (trx) => {
-      if (chunk.length)
-        await trx
-          .insertInto('project_import_rows')
-          .values(chunk.map((c) => ({ ...c, import_id: importId })))
-          .execute();
-      await trx
-        .updateTable('project_imports')
-        .set({
-          processed_rows: counts.processed,
-          valid_rows: counts.valid,
-          create_rows: counts.create,
-          update_rows: counts.update,
-          unchanged_rows: counts.unchanged,
-          rejected_rows: counts.rejected,
-          errors: JSON.stringify(errors),
-          ...(final ? { status: 'validated' as const, total_rows: counts.processed } : {}),
-        })
-        .where('id', '=', importId)
-        .execute();
-    });
-  };
+  const staging = new ImportStaging(db, importId);
+  const { counts } = staging;
 
   for await (const event of readLedger(path)) {
     if (event.kind === 'header') {
@@ -485,26 +320,20 @@ async function runValidation(db: Db, actor: Actor, importId: number, path: strin
             ? 'unchanged'
             : 'update';
         }
-        if (rowErrors.length === 0) {
-          counts.valid++;
-          counts[action]++;
-          staged.push({
+        if (rowErrors.length === 0)
+          staging.accept({
             row_number: row.number,
             action,
             project_id: old?.id ?? null,
             project_version: old?.version ?? null,
             data: JSON.stringify(data),
           });
-        }
       }
     }
-    if (rowErrors.length) {
-      counts.rejected++;
-      for (const e of rowErrors) if (errors.length < MAX_ERRORS_KEPT) errors.push(e);
-    }
-    if (staged.length >= CHUNK || counts.processed % CHUNK === 0) await flush(false);
+    if (rowErrors.length) staging.reject(rowErrors);
+    await staging.rowDone();
   }
-  await flush(true);
+  await staging.flush(true);
 }
 
 /** Applies every valid row in one transaction, or none. */
@@ -516,12 +345,10 @@ export async function applyImport(db: Db, actor: Actor, id: number): Promise<Pro
   return applied;
 }
 
-async function applyInTransaction(db: Db, actor: Actor, id: number): Promise<ProjectImport> {
+function applyInTransaction(db: Db, actor: Actor, id: number): Promise<ProjectImport> {
   const who = auditActorOf(actor);
-  return db.transaction().execute(async (trx) => {
-    const imp = await getImportInScope(trx, actor, id);
-    if (imp.status !== 'validated') throw new DomainError('IMPORT_NOT_READY');
-    if (imp.create_rows + imp.update_rows === 0) throw new DomainError('IMPORT_NOTHING_VALID');
+  const audit = { action: 'project.imported', entityType: 'project_import' };
+  return applyStaged(db, actor, id, 'projects', audit, async (trx, imp) => {
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const columns = sql.raw(
       'name, name_initials, owner_name, owner_credit_code, region_code, industry_cluster, industry_code, level, content, total_investment, annual_plan, plan_year, stage, planned_start, planned_end, leader_name, department_id, contact_name, contact_phone, tags',
@@ -556,25 +383,10 @@ async function applyInTransaction(db: Db, actor: Actor, id: number): Promise<Pro
     );
     if (Number(updated.numAffectedRows ?? 0) !== imp.update_rows)
       throw new DomainError('IMPORT_CHANGED_MEANWHILE');
-    const done = await trx
-      .updateTable('project_imports')
-      .set({ status: 'applied', applied_at: new Date() })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, who, {
-      action: 'project.imported',
-      entityType: 'project_import',
-      entityId: id,
-      regionCode: imp.region_code,
-      after: {
-        filename: imp.filename,
-        created: created.rows[0]?.n ?? 0,
-        updated: imp.update_rows,
-        unchanged: imp.unchanged_rows,
-        rejected: imp.rejected_rows,
-      },
-    });
-    return present(done);
+    return {
+      created: created.rows[0]?.n ?? 0,
+      updated: imp.update_rows,
+      unchanged: imp.unchanged_rows,
+    };
   });
 }

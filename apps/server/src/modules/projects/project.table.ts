@@ -52,6 +52,8 @@ export interface ProjectStageEventTable {
 
 export interface ProjectImportTable {
   id: Generated<number>;
+  /** what the file imports (modules/imports) */
+  kind: Generated<'projects' | 'monthly_reports'>;
   user_id: number;
   actor_name: string;
   region_code: string;

@@ -9,6 +9,8 @@ export interface UserTable {
   role: Role;
   region_code: string;
   department_id: number | null;
+  /** an enterprise user's company (统一社会信用代码): the projects he reports for */
+  credit_code: ColumnType<string | null, string | null | undefined, string | null>;
   password_hash: string;
   must_change_password: boolean;
   failed_attempts: Generated<number>;

@@ -19,6 +19,13 @@ import type {
   MilestoneTable,
   MilestoneTemplateTable,
 } from '../../modules/milestones/milestone.table';
+import type { AttachmentTable } from '../../modules/attachments/attachment.table';
+import type {
+  MonthlyReportPhotoTable,
+  MonthlyReportTable,
+  ReportMonthClosureTable,
+} from '../../modules/reports/report.table';
+import type { ProblemEventTable, ProblemTable } from '../../modules/problems/problem.table';
 import type { JobScheduleTable, JobTable } from '../jobs/job.table';
 
 export interface Database {
@@ -36,6 +43,12 @@ export interface Database {
   campaigns: CampaignTable;
   campaign_entries: CampaignEntryTable;
   campaign_batch_locks: CampaignBatchLockTable;
+  attachments: AttachmentTable;
+  monthly_reports: MonthlyReportTable;
+  monthly_report_photos: MonthlyReportPhotoTable;
+  report_month_closures: ReportMonthClosureTable;
+  problems: ProblemTable;
+  problem_events: ProblemEventTable;
   milestone_templates: MilestoneTemplateTable;
   milestones: MilestoneTable;
   calendar_days: CalendarDayTable;

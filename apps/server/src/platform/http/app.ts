@@ -17,7 +17,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { errorMessages, XLSX_CONTENT_TYPE } from '@xiangmu/contracts';
+import { errorMessages, imageContentTypes, XLSX_CONTENT_TYPE } from '@xiangmu/contracts';
 import type { Actor } from '../../modules/access';
 import type { Db, Engine } from '../database/db';
 import type { JobRunner } from '../jobs/runner';
@@ -92,9 +92,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
   app.decorate('routeTable', routes);
 
   await app.register(fastifyCookie);
-  // Spreadsheet uploads reach their route as a stream; the route limits the size.
-  app.addContentTypeParser([XLSX_CONTENT_TYPE, 'application/octet-stream'], (_req, payload, done) =>
-    done(null, payload),
+  // Spreadsheet and photo uploads reach their route as a stream; the route
+  // limits the size (and checks a photo's type by its first bytes).
+  app.addContentTypeParser(
+    [XLSX_CONTENT_TYPE, 'application/octet-stream', ...imageContentTypes],
+    (_req, payload, done) => done(null, payload),
   );
   await app.register(fastifySwagger, {
     openapi: {

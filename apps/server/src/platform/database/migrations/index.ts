@@ -5,6 +5,7 @@ import * as projectImports from './20261122_0003_project_imports';
 import * as campaigns from './20261122_0004_campaigns';
 import * as projectIndexes from './20261122_0005_project_indexes';
 import * as milestones from './20261122_0006_milestones';
+import * as monthlyReports from './20261122_0007_monthly_reports';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0004_campaigns': campaigns,
   '20261122_0005_project_indexes': projectIndexes,
   '20261122_0006_milestones': milestones,
+  '20261122_0007_monthly_reports': monthlyReports,
 };

@@ -1,0 +1,3 @@
+// Spreadsheet imports: the ledger reader and the upload → validate → apply machinery.
+export * from './ledger-reader';
+export * from './import-kit';

@@ -1,0 +1,1 @@
+export { problemRoutes } from './problem.routes';

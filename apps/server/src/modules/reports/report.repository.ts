@@ -1,0 +1,256 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { ReportStatus } from '@xiangmu/contracts';
+import type { Db } from '../../platform/database/db';
+import { escapeLike } from '../../platform/database/filters';
+
+/**
+ * The district a region belongs to — the unit a month is closed for: the
+ * second segment of its path ('410100/410171/…' → 410171), or the city
+ * itself for projects kept at city level.
+ */
+export const unitSql = (pathColumn: string) =>
+  sql<string>`coalesce(nullif(split_part(${sql.ref(pathColumn)}, '/', 2), ''), split_part(${sql.ref(pathColumn)}, '/', 1))`;
+
+export function unitOf(path: string): string {
+  const [city = '', district = ''] = path.split('/');
+  return district || city;
+}
+
+/** The project a report is about, with its region path (scope, closing unit). */
+export const findProject = (db: Db, id: number) =>
+  db
+    .selectFrom('projects')
+    .innerJoin('regions', 'regions.code', 'projects.region_code')
+    .select([
+      'projects.id',
+      'projects.name',
+      'projects.region_code',
+      'projects.stage',
+      'projects.total_investment',
+      'projects.annual_plan',
+      'projects.plan_year',
+      'projects.owner_credit_code',
+      'regions.name as region_name',
+      'regions.path as region_path',
+    ])
+    .where('projects.id', '=', id)
+    .executeTakeFirst();
+export type ProjectOfReport = NonNullable<Awaited<ReturnType<typeof findProject>>>;
+
+const selectReports = (db: Db) =>
+  db
+    .selectFrom('monthly_reports as m')
+    .innerJoin('projects as p', 'p.id', 'm.project_id')
+    .innerJoin('regions as r', 'r.code', 'p.region_code')
+    .selectAll('m')
+    .select([
+      'p.name as project_name',
+      'p.region_code as project_region_code',
+      'p.owner_credit_code',
+      'r.name as region_name',
+      'r.path as region_path',
+    ])
+    .select(
+      sql<boolean>`exists (select 1 from report_month_closures c where c.month = m.month and c.region_code = ${unitSql('r.path')})`.as(
+        'closed',
+      ),
+    );
+export type ReportRow = NonNullable<Awaited<ReturnType<typeof findReport>>>;
+
+export const findReport = (db: Db, id: number) =>
+  selectReports(db).where('m.id', '=', id).executeTakeFirst();
+
+export const findReportFor = (db: Db, projectId: number, month: string) =>
+  selectReports(db)
+    .where('m.project_id', '=', projectId)
+    .where('m.month', '=', month)
+    .executeTakeFirst();
+
+export const listProjectReports = (db: Db, projectId: number, year: number) =>
+  selectReports(db)
+    .where('m.project_id', '=', projectId)
+    .where('m.month', 'like', `${year}-%`)
+    .orderBy('m.month')
+    .execute();
+
+export const photoIdsOf = async (db: Db, reportIds: number[]) =>
+  reportIds.length === 0
+    ? []
+    : db
+        .selectFrom('monthly_report_photos')
+        .select(['report_id', 'attachment_id'])
+        .where('report_id', 'in', reportIds)
+        .orderBy('report_id')
+        .orderBy('position')
+        .execute();
+
+export async function replacePhotos(db: Db, reportId: number, ids: number[]) {
+  await db.deleteFrom('monthly_report_photos').where('report_id', '=', reportId).execute();
+  if (ids.length)
+    await db
+      .insertInto('monthly_report_photos')
+      .values(
+        ids.map((attachment_id, position) => ({ report_id: reportId, attachment_id, position })),
+      )
+      .execute();
+}
+
+export const isClosed = async (db: Db, unit: string, month: string) =>
+  !!(await db
+    .selectFrom('report_month_closures')
+    .select('month')
+    .where('region_code', '=', unit)
+    .where('month', '=', month)
+    .executeTakeFirst());
+
+export const closuresOf = (db: Db, units: string[], months: { from: string; to: string }) =>
+  units.length === 0
+    ? Promise.resolve([])
+    : db
+        .selectFrom('report_month_closures')
+        .selectAll()
+        .where('region_code', 'in', units)
+        .where('month', '>=', months.from)
+        .where('month', '<=', months.to)
+        .execute();
+
+export const stageEventsOf = (db: Db, projectId: number) =>
+  db
+    .selectFrom('project_stage_events')
+    .select(['to_stage', 'occurred_on', 'id'])
+    .where('project_id', '=', projectId)
+    .orderBy('occurred_on')
+    .orderBy('id')
+    .execute();
+
+// ------------------------------------------------------------ the month's list
+
+export interface MonthFilter {
+  scopePath: string;
+  regionPath?: string | undefined;
+  q?: string | undefined;
+  month: string;
+  monthEnd: string;
+  /** the deadline has passed (so an unreported owed project is 未报) */
+  pastDeadline: boolean;
+  /** an enterprise user: his company's projects only */
+  ownerCreditCode?: string | undefined;
+}
+
+/**
+ * Every project in scope that owes the month's report (it was 在建 at the
+ * end of the month, by its stage timeline) or reported anyway, with its
+ * report, its district's closing and its status.
+ */
+function classified(f: MonthFilter): RawBuilder<unknown> {
+  const text = f.q
+    ? sql`and (p.name ilike ${`%${escapeLike(f.q)}%`} ${
+        /^[a-z]+$/i.test(f.q)
+          ? sql`or p.name_initials like ${`${escapeLike(f.q.toLowerCase())}%`}`
+          : sql``
+      })`
+    : sql``;
+  return sql`
+    with scoped as (
+      select p.id, p.name, p.region_code, r.name as region_name, p.stage, p.annual_plan, p.plan_year,
+             ${unitSql('r.path')} as unit
+      from projects p join regions r on r.code = p.region_code
+      where r.path like ${`${f.scopePath}%`}
+        ${f.regionPath ? sql`and r.path like ${`${f.regionPath}%`}` : sql``}
+        ${f.ownerCreditCode !== undefined ? sql`and p.owner_credit_code = ${f.ownerCreditCode}` : sql``}
+        ${text}
+    ), stage_at as (
+      select distinct on (e.project_id) e.project_id, e.to_stage
+      from project_stage_events e join scoped s on s.id = e.project_id
+      where e.occurred_on <= ${f.monthEnd}::date
+      order by e.project_id, e.occurred_on desc, e.id desc
+    ), listed as (
+      select s.*, m.id as report_id, m.invested, m.progress, m.late, m.submitted_at,
+             m.version as report_version, m.reporter_name,
+             (c.region_code is not null) as closed
+      from scoped s
+      left join monthly_reports m on m.project_id = s.id and m.month = ${f.month}
+      left join stage_at a on a.project_id = s.id
+      left join report_month_closures c on c.region_code = s.unit and c.month = ${f.month}
+      where m.id is not null or a.to_stage = 'building'
+    ), classified as (
+      select l.*,
+        case when l.report_id is not null then (case when l.late then 'late' else 'on_time' end)
+             when l.closed or ${f.pastDeadline}::boolean then 'missing'
+             else 'due' end as status
+      from listed l
+    )`;
+}
+
+export async function monthCounts(db: Db, f: MonthFilter) {
+  const { rows } = await sql<{ unit: string; status: ReportStatus; n: number; invested: string }>`
+    ${classified(f)}
+    select unit, status, count(*)::int as n, coalesce(sum(invested), 0)::text as invested
+    from classified group by unit, status`.execute(db);
+  return rows;
+}
+
+export interface MonthRow {
+  id: number;
+  name: string;
+  region_code: string;
+  region_name: string;
+  stage: string;
+  annual_plan: string;
+  plan_year: number;
+  unit: string;
+  report_id: number | null;
+  invested: string | null;
+  progress: string | null;
+  late: boolean | null;
+  submitted_at: Date | null;
+  report_version: number | null;
+  reporter_name: string | null;
+  closed: boolean;
+  status: ReportStatus;
+  photo_count: number;
+  year_invested: string;
+}
+
+export async function monthPage(
+  db: Db,
+  f: MonthFilter,
+  page: { status?: ReportStatus | undefined; limit: number; offset: number },
+) {
+  const { rows } = await sql<MonthRow>`
+    ${classified(f)}
+    select c.*,
+      (select count(*)::int from monthly_report_photos ph where ph.report_id = c.report_id) as photo_count,
+      (select coalesce(sum(y.invested), 0)::text from monthly_reports y
+        where y.project_id = c.id and y.month >= ${`${f.month.slice(0, 4)}-01`} and y.month <= ${f.month}) as year_invested
+    from classified c
+    ${page.status ? sql`where c.status = ${page.status}` : sql``}
+    order by case c.status when 'missing' then 0 when 'due' then 1 when 'late' then 2 else 3 end,
+             c.region_code, c.name, c.id
+    limit ${page.limit} offset ${page.offset}`.execute(db);
+  return rows;
+}
+
+// ------------------------------------------------------------ annual completion
+
+export async function yearFigures(
+  db: Db,
+  f: { scopePath: string; regionPath?: string | undefined; year: number },
+) {
+  const scoped = sql`
+    select p.id, p.annual_plan, p.plan_year, ${unitSql('r.path')} as unit
+    from projects p join regions r on r.code = p.region_code
+    where r.path like ${`${f.scopePath}%`}
+      ${f.regionPath ? sql`and r.path like ${`${f.regionPath}%`}` : sql``}`;
+  const plans = await sql<{ unit: string; projects: number; plan: string }>`
+    with scoped as (${scoped})
+    select unit, count(*)::int as projects, coalesce(sum(annual_plan), 0)::text as plan
+    from scoped where plan_year = ${f.year} group by unit`.execute(db);
+  const invested = await sql<{ unit: string; month: string; invested: string }>`
+    with scoped as (${scoped})
+    select s.unit, m.month, sum(m.invested)::text as invested
+    from monthly_reports m join scoped s on s.id = m.project_id
+    where m.month like ${`${f.year}-%`}
+    group by s.unit, m.month`.execute(db);
+  return { plans: plans.rows, invested: invested.rows };
+}
