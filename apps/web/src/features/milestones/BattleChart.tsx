@@ -8,13 +8,18 @@ import {
   type MilestoneStatus,
 } from '@xiangmu/contracts';
 import type { BattleChartRow } from './api';
-import { makeAxis, monthTicks, xOf } from './chart-scale';
+import { makeAxis, monthTicks, xOf, type MonthTick } from './chart-scale';
 import { statusColors } from './model';
 import { MilestoneStatusTag } from './tags';
 
-const ROW_HEIGHT = 44;
-const HEADER_HEIGHT = 32;
+/** header: month labels on top, the "今天" badge below them */
+const HEADER_HEIGHT = 40;
+const MONTH_LINE = 22;
 const MARKER = 14;
+/** the band holding a project's nodes */
+const TRACK_HEIGHT = 36;
+/** on phones the project name is a line of its own above the track */
+const NAME_BAND = 20;
 
 function NodeDetails({ m }: { m: Milestone }) {
   return (
@@ -52,7 +57,7 @@ function NodeDetails({ m }: { m: Milestone }) {
 }
 
 /** A node on the axis: a dot in its 红黄绿灯 colour, a grey diamond once done. */
-function Marker(props: { m: Milestone; x: number; dim: boolean }) {
+function Marker(props: { m: Milestone; x: number; top: number; dim: boolean }) {
   const { m } = props;
   const done = m.status === 'done';
   return (
@@ -70,7 +75,7 @@ function Marker(props: { m: Milestone; x: number; dim: boolean }) {
         style={{
           position: 'absolute',
           left: props.x - MARKER / 2,
-          top: (ROW_HEIGHT - MARKER) / 2,
+          top: props.top - MARKER / 2,
           width: MARKER,
           height: MARKER,
           padding: 0,
@@ -88,10 +93,28 @@ function Marker(props: { m: Milestone; x: number; dim: boolean }) {
   );
 }
 
+/** rough width of a label: CJK characters are twice as wide as digits */
+const textWidth = (s: string) => [...s].reduce((n, c) => n + (c.charCodeAt(0) < 128 ? 7 : 12), 8);
+
+/** "2026年10月" where it fits, else "10月", else nothing */
+function tickLabel(t: MonthTick): string {
+  if (textWidth(t.label) <= t.span) return t.label;
+  const month = t.label.replace(/^\d+年/, '');
+  return textWidth(month) <= t.span ? month : '';
+}
+
+const ellipsis = {
+  whiteSpace: 'nowrap',
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+} as const;
+
 /**
  * 作战图: one row per project, its nodes on a shared time axis with month
  * ticks and a line for today. Self-drawn with positioned elements (no chart
- * library): the axis maths is in chart-scale.ts.
+ * library): the axis maths is in chart-scale.ts. On wide screens the project
+ * names are a column on the left that stays put while the axis scrolls; on
+ * phones (`compact`) each name is a line above its nodes.
  */
 export function BattleChart(props: {
   rows: BattleChartRow[];
@@ -101,6 +124,8 @@ export function BattleChart(props: {
   /** nodes not of this status are faded */
   status?: MilestoneStatus | undefined;
   compact?: boolean;
+  /** width of the name column on wide screens */
+  labelWidth?: number;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const [boxWidth, setBoxWidth] = useState(0);
@@ -114,17 +139,17 @@ export function BattleChart(props: {
     return () => observer.disconnect();
   }, []);
 
-  const labelWidth = props.compact ? 112 : 240;
-  const axis = makeAxis(
-    props.from,
-    props.to,
-    Math.max(0, boxWidth - labelWidth - 2),
-    props.compact ? 2 : 3,
-  );
+  const compact = !!props.compact;
+  const labelWidth = compact ? 0 : (props.labelWidth ?? 260);
+  const nameBand = compact ? NAME_BAND : 0;
+  const rowHeight = nameBand + TRACK_HEIGHT;
+  const axis = makeAxis(props.from, props.to, Math.max(0, boxWidth - labelWidth), compact ? 2 : 3);
   const ticks = monthTicks(axis);
   const todayX = xOf(axis, props.today);
-  const height = HEADER_HEIGHT + props.rows.length * ROW_HEIGHT;
+  const height = HEADER_HEIGHT + props.rows.length * rowHeight;
   const line = '1px solid #f0f0f0';
+  /** the region is worth a mention only when the rows are from several */
+  const manyRegions = new Set(props.rows.map((r) => r.regionName)).size > 1;
 
   return (
     <div
@@ -132,32 +157,33 @@ export function BattleChart(props: {
       data-testid="battle-chart"
       style={{
         overflowX: 'auto',
-        border: '1px solid #f0f0f0',
+        border: line,
         borderRadius: 6,
         WebkitOverflowScrolling: 'touch',
       }}
     >
       {boxWidth > 0 && (
         <div style={{ position: 'relative', width: labelWidth + axis.width, height }}>
-          {/* header: month ticks */}
-          <div
-            style={{
-              position: 'sticky',
-              left: 0,
-              width: labelWidth,
-              height: HEADER_HEIGHT,
-              lineHeight: `${HEADER_HEIGHT}px`,
-              paddingInline: 8,
-              boxSizing: 'border-box',
-              background: '#fafafa',
-              borderBottom: line,
-              borderInlineEnd: line,
-              fontWeight: 600,
-              zIndex: 5,
-            }}
-          >
-            项目
-          </div>
+          {!compact && (
+            <div
+              style={{
+                position: 'sticky',
+                left: 0,
+                width: labelWidth,
+                height: HEADER_HEIGHT,
+                lineHeight: `${HEADER_HEIGHT}px`,
+                paddingInline: 8,
+                boxSizing: 'border-box',
+                background: '#fafafa',
+                borderBottom: line,
+                borderInlineEnd: line,
+                fontWeight: 600,
+                zIndex: 6,
+              }}
+            >
+              项目
+            </div>
+          )}
           <div
             data-testid="battle-axis"
             style={{
@@ -179,22 +205,22 @@ export function BattleChart(props: {
                   left: t.x,
                   width: t.span,
                   height: HEADER_HEIGHT,
-                  lineHeight: `${HEADER_HEIGHT}px`,
+                  lineHeight: `${MONTH_LINE}px`,
                   paddingInlineStart: 4,
                   boxSizing: 'border-box',
                   borderInlineStart: '1px solid #e5e5e5',
                   fontSize: 12,
                   color: '#595959',
-                  whiteSpace: 'nowrap',
-                  overflow: 'hidden',
+                  ...ellipsis,
+                  textOverflow: 'clip',
                 }}
               >
-                {t.span >= 28 ? t.label : ''}
+                {tickLabel(t)}
               </div>
             ))}
           </div>
 
-          {/* grid: month lines and today */}
+          {/* month lines behind the rows */}
           <div
             aria-hidden
             style={{
@@ -225,9 +251,9 @@ export function BattleChart(props: {
               title={`今天 ${props.today}`}
               style={{
                 position: 'absolute',
-                top: 0,
+                top: MONTH_LINE,
                 left: labelWidth + todayX,
-                height,
+                height: height - MONTH_LINE,
                 borderInlineStart: '2px solid #1554ad',
                 zIndex: 4,
                 pointerEvents: 'none',
@@ -236,8 +262,8 @@ export function BattleChart(props: {
               <span
                 style={{
                   position: 'absolute',
-                  top: 2,
-                  left: 2,
+                  top: 0,
+                  left: -15,
                   padding: '0 4px',
                   fontSize: 11,
                   lineHeight: '16px',
@@ -252,14 +278,31 @@ export function BattleChart(props: {
             </div>
           )}
 
-          {/* rows */}
           {props.rows.map((r, i) => {
             const placed = r.milestones
               .map((m) => ({ m, x: xOf(axis, m.dueOn) }))
               .filter((p): p is { m: Milestone; x: number } => p.x !== null);
             const outside = r.milestones.length - placed.length;
             const xs = placed.map((p) => p.x);
-            const red = r.milestones.filter((m) => m.status === 'red').length;
+            const red = r.milestones.some((m) => m.status === 'red');
+            const facts = [
+              manyRegions ? r.regionName : null,
+              projectStageLabels[r.stage],
+              r.leaderName ? `包保 ${r.leaderName}` : null,
+              outside > 0 ? `窗口外${outside}个节点` : null,
+            ]
+              .filter(Boolean)
+              .join(' · ');
+            const name = (
+              <Link
+                to={`/projects/${r.projectId}`}
+                title={r.projectName}
+                data-testid="battle-project-link"
+                style={{ ...ellipsis, color: red ? statusColors.red : undefined }}
+              >
+                {r.projectName}
+              </Link>
+            );
             return (
               <div
                 key={r.projectId}
@@ -267,73 +310,72 @@ export function BattleChart(props: {
                 data-project-id={r.projectId}
                 style={{
                   position: 'absolute',
-                  top: HEADER_HEIGHT + i * ROW_HEIGHT,
+                  top: HEADER_HEIGHT + i * rowHeight,
                   left: 0,
                   width: labelWidth + axis.width,
-                  height: ROW_HEIGHT,
+                  height: rowHeight,
                   borderBottom: line,
                   background: i % 2 ? '#fcfcfd' : undefined,
                 }}
               >
-                <div
-                  style={{
-                    position: 'sticky',
-                    left: 0,
-                    width: labelWidth,
-                    height: ROW_HEIGHT - 1,
-                    padding: '3px 8px',
-                    boxSizing: 'border-box',
-                    background: '#fff',
-                    borderInlineEnd: line,
-                    zIndex: 5,
-                    display: 'flex',
-                    flexDirection: 'column',
-                    justifyContent: 'center',
-                    overflow: 'hidden',
-                  }}
-                >
-                  <Link
-                    to={`/projects/${r.projectId}`}
-                    title={r.projectName}
-                    data-testid="battle-project-link"
+                {compact ? (
+                  <div
                     style={{
-                      whiteSpace: 'nowrap',
-                      overflow: 'hidden',
-                      textOverflow: 'ellipsis',
-                      fontSize: props.compact ? 12 : 14,
-                      color: red ? statusColors.red : undefined,
+                      position: 'sticky',
+                      left: 0,
+                      width: Math.max(0, boxWidth - 8),
+                      height: nameBand,
+                      paddingInline: 8,
+                      boxSizing: 'border-box',
+                      display: 'flex',
+                      gap: 6,
+                      alignItems: 'baseline',
+                      fontSize: 13,
+                      lineHeight: `${nameBand}px`,
+                      zIndex: 5,
                     }}
                   >
-                    {r.projectName}
-                  </Link>
-                  <Typography.Text
-                    type="secondary"
+                    <span style={{ ...ellipsis, background: 'rgba(255,255,255,0.85)' }}>
+                      {name}
+                    </span>
+                    <Typography.Text
+                      type="secondary"
+                      style={{ fontSize: 11, flex: 'none', background: 'rgba(255,255,255,0.85)' }}
+                    >
+                      {r.leaderName ?? projectStageLabels[r.stage]}
+                    </Typography.Text>
+                  </div>
+                ) : (
+                  <div
                     style={{
-                      fontSize: 11,
-                      whiteSpace: 'nowrap',
+                      position: 'sticky',
+                      left: 0,
+                      width: labelWidth,
+                      height: rowHeight - 1,
+                      padding: '3px 8px',
+                      boxSizing: 'border-box',
+                      background: '#fff',
+                      borderInlineEnd: line,
+                      zIndex: 5,
+                      display: 'flex',
+                      flexDirection: 'column',
+                      justifyContent: 'center',
                       overflow: 'hidden',
-                      textOverflow: 'ellipsis',
                     }}
                   >
-                    {props.compact
-                      ? (r.leaderName ?? r.regionName)
-                      : [
-                          r.regionName,
-                          projectStageLabels[r.stage],
-                          r.leaderName ? `包保 ${r.leaderName}` : null,
-                        ]
-                          .filter(Boolean)
-                          .join(' · ')}
-                    {outside > 0 ? ` · 窗口外${outside}个` : ''}
-                  </Typography.Text>
-                </div>
+                    {name}
+                    <Typography.Text type="secondary" style={{ fontSize: 11, ...ellipsis }}>
+                      {facts}
+                    </Typography.Text>
+                  </div>
+                )}
                 <div
                   style={{
                     position: 'absolute',
-                    top: 0,
+                    top: nameBand,
                     left: labelWidth,
                     width: axis.width,
-                    height: ROW_HEIGHT,
+                    height: TRACK_HEIGHT,
                   }}
                 >
                   {xs.length > 1 && (
@@ -343,7 +385,7 @@ export function BattleChart(props: {
                         position: 'absolute',
                         left: Math.min(...xs),
                         width: Math.max(...xs) - Math.min(...xs),
-                        top: ROW_HEIGHT / 2 - 2,
+                        top: TRACK_HEIGHT / 2 - 2,
                         height: 4,
                         borderRadius: 2,
                         background: '#d9e3f2',
@@ -355,6 +397,7 @@ export function BattleChart(props: {
                       key={m.id}
                       m={m}
                       x={x}
+                      top={TRACK_HEIGHT / 2}
                       dim={!!props.status && props.status !== m.status}
                     />
                   ))}

@@ -152,7 +152,7 @@ export function MilestoneFormModal(props: {
           </Form.Item>
           <OwnerFields
             form={form}
-            regionCode={props.project.regionCode}
+            projectId={props.project.id}
             linkedName={base?.ownerUserId ? base.ownerName : null}
           />
         </Form>

@@ -10,6 +10,7 @@ import {
   Pagination,
   Segmented,
   Table,
+  Tag,
   Typography,
   type TableColumnsType,
 } from 'antd';
@@ -254,14 +255,28 @@ export default function MyMilestonesPage() {
               data-testid="milestone-search"
             />
           </Flex>
-          <div style={{ overflowX: 'auto', maxWidth: '100%' }}>
+          {phone ? (
+            <Flex gap={6} wrap data-testid="status-filter">
+              {statusOptions.map((o) => (
+                <Tag.CheckableTag
+                  key={o.value}
+                  checked={(status ?? 'all') === o.value}
+                  onChange={() => set({ status: o.value === 'all' ? undefined : o.value })}
+                  style={{ fontSize: 14, padding: '4px 8px', marginInlineEnd: 0 }}
+                >
+                  {o.label}
+                </Tag.CheckableTag>
+              ))}
+            </Flex>
+          ) : (
             <Segmented
               value={status ?? 'all'}
               onChange={(v) => set({ status: v === 'all' ? undefined : String(v) })}
               options={statusOptions}
+              style={{ alignSelf: 'flex-start' }}
               data-testid="status-filter"
             />
-          </div>
+          )}
         </Flex>
         {list.isError && <QueryError error={list.error} onRetry={() => void list.refetch()} />}
         {phone ? (

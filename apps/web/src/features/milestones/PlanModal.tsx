@@ -180,7 +180,7 @@ export function PlanModal(props: {
             data-testid="plan-target"
           />
         </Form.Item>
-        <OwnerFields form={form} regionCode={p.regionCode} nameLabel="默认责任人" />
+        <OwnerFields form={form} projectId={p.id} nameLabel="默认责任人" />
         {showReplace && (
           <Form.Item name="replace" valuePropName="checked" style={{ marginBottom: 0 }}>
             <Checkbox data-testid="plan-replace">

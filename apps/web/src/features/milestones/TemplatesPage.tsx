@@ -230,14 +230,14 @@ function TemplateDrawer(props: {
                     {last ? (
                       <Typography.Text
                         type="secondary"
-                        style={{ width: 150, lineHeight: '32px', flex: 'none' }}
+                        style={{ width: 190, lineHeight: '32px', flex: 'none' }}
                       >
                         目标日期
                       </Typography.Text>
                     ) : (
                       <Form.Item
                         name={[field.name, 'workdaysToNext']}
-                        style={{ width: 150, marginBottom: 0, flex: 'none' }}
+                        style={{ width: 190, marginBottom: 0, flex: 'none' }}
                         rules={[{ required: true, message: '请填写工作日' }]}
                       >
                         <InputNumber
@@ -245,7 +245,7 @@ function TemplateDrawer(props: {
                           max={1000}
                           precision={0}
                           prefix="到下一节点"
-                          suffix="天"
+                          suffix="工作日"
                           style={{ width: '100%' }}
                           aria-label={`第${i + 1}个节点到下一节点的工作日`}
                         />

@@ -11,6 +11,7 @@ import type {
   createMilestoneRequest,
   Milestone,
   milestoneListQuery,
+  MilestoneOwner,
   milestonePage,
   MilestoneTemplate,
   planMilestonesRequest,
@@ -52,6 +53,9 @@ const enc = encodeURIComponent;
 export const milestonesApi = {
   forProject: (projectId: number) =>
     request<Milestone[]>('GET', `/api/projects/${projectId}/milestones`),
+  /** users who may own the project's nodes (milestone.manage) */
+  owners: (projectId: number) =>
+    request<MilestoneOwner[]>('GET', `/api/projects/${projectId}/milestone-owners`),
   plan: (projectId: number, body: PlanInput) =>
     request<Milestone[]>('POST', `/api/projects/${projectId}/milestones/plan`, { body }),
   create: (projectId: number, body: CreateMilestoneInput) =>

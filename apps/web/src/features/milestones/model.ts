@@ -28,14 +28,6 @@ export function canCompleteMilestone(me: Pick<Me, 'id' | 'role'>, m: Milestone):
   );
 }
 
-/** Roles that may own a node (they can read milestones and so see "我的节点"). */
-export const OWNER_ROLES: readonly Role[] = [
-  'district_admin',
-  'unit_officer',
-  'leader',
-  'city_admin',
-];
-
 /** Display order: what needs attention first. */
 export const statusOrder: readonly MilestoneStatus[] = ['red', 'yellow', 'green', 'done'];
 
