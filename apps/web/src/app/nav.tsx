@@ -5,12 +5,14 @@ import {
   CalendarOutlined,
   CarryOutOutlined,
   ClusterOutlined,
+  ExceptionOutlined,
   FlagOutlined,
   DatabaseOutlined,
   FundProjectionScreenOutlined,
   HomeOutlined,
   NodeIndexOutlined,
   ProjectOutlined,
+  ReconciliationOutlined,
   ScheduleOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -68,6 +70,20 @@ export const pages = {
     icon: <ProjectOutlined />,
     roles: PROJECT_READERS,
   },
+  /** report.read has the same roles as project.read */
+  reports: {
+    path: '/reports',
+    label: '月度调度',
+    icon: <ReconciliationOutlined />,
+    roles: PROJECT_READERS,
+  },
+  /** problem.read has the same roles as project.read */
+  problems: {
+    path: '/problems',
+    label: '问题台账',
+    icon: <ExceptionOutlined />,
+    roles: PROJECT_READERS,
+  },
   users: { path: '/system/users', label: '用户管理', icon: <TeamOutlined />, roles: ADMINS },
   departments: {
     path: '/system/departments',
@@ -117,9 +133,14 @@ export function menuItemsFor(role: Role): MenuItem[] {
     pages.audit,
     pages.jobs,
   ].filter((p) => mayOpen(p, role));
-  const projects = [pages.projects, pages.campaigns, pages.myMilestones, pages.battleChart].filter(
-    (p) => mayOpen(p, role),
-  );
+  const projects = [
+    pages.projects,
+    pages.campaigns,
+    pages.myMilestones,
+    pages.battleChart,
+    pages.reports,
+    pages.problems,
+  ].filter((p) => mayOpen(p, role));
   return [
     item(pages.home),
     ...(projects.length

@@ -4,6 +4,7 @@ import { AppLayout } from './AppLayout';
 import { GuestOnly, FORCED_PASSWORD_PATH, NotFound, RequireAuth, RequireRole } from './guards';
 import { pages, type NavPage } from './nav';
 import { PROJECT_MANAGERS } from '../features/projects/model';
+import { REPORT_SUBMITTERS } from '../features/reports/model';
 import LoginPage from '../features/auth/LoginPage';
 import ForcedPasswordPage from '../features/auth/ForcedPasswordPage';
 import HomePage from '../features/home/HomePage';
@@ -24,9 +25,18 @@ const MyMilestonesPage = lazy(() => import('../features/milestones/MyMilestonesP
 const BattleChartPage = lazy(() => import('../features/milestones/BattleChartPage'));
 const TemplatesPage = lazy(() => import('../features/milestones/TemplatesPage'));
 const CalendarPage = lazy(() => import('../features/calendar/CalendarPage'));
+const ReportsPage = lazy(() => import('../features/reports/ReportsPage'));
+const ReportImportPage = lazy(() => import('../features/reports/ReportImportPage'));
+const ProblemsPage = lazy(() => import('../features/problems/ProblemsPage'));
 
 /** 项目导入: project.manage */
 const importPage: NavPage = { ...pages.projects, label: '项目导入', roles: PROJECT_MANAGERS };
+/** 导入月度调度: report.submit */
+const reportImportPage: NavPage = {
+  ...pages.reports,
+  label: '导入月度调度',
+  roles: REPORT_SUBMITTERS,
+};
 
 export function AppRoutes() {
   return (
@@ -62,6 +72,8 @@ export function AppRoutes() {
             [pages.campaigns, <CampaignsPage key="campaigns" />],
             [pages.myMilestones, <MyMilestonesPage key="my-milestones" />],
             [pages.battleChart, <BattleChartPage key="battle-chart" />],
+            [pages.reports, <ReportsPage key="reports" />],
+            [pages.problems, <ProblemsPage key="problems" />],
             [pages.milestoneTemplates, <TemplatesPage key="milestone-templates" />],
             [pages.calendar, <CalendarPage key="calendar" />],
             [pages.users, <UsersPage key="users" />],
@@ -84,6 +96,17 @@ export function AppRoutes() {
             element={
               <RequireRole page={importPage}>
                 <ProjectImportPage />
+              </RequireRole>
+            }
+          />
+        ))}
+        {['import', 'import/:id'].map((sub) => (
+          <Route
+            key={`reports-${sub}`}
+            path={`${pages.reports.path}/${sub}`}
+            element={
+              <RequireRole page={reportImportPage}>
+                <ReportImportPage />
               </RequireRole>
             }
           />

@@ -34,6 +34,10 @@ import { StageChangeModal } from './StageChangeModal';
 import { LevelTag, StageTag } from './tags';
 import { MilestonesSection } from '../milestones/MilestonesSection';
 import { MILESTONE_READERS } from '../milestones/model';
+import { ProjectReportsSection } from '../reports/ProjectReportsSection';
+import { REPORT_READERS } from '../reports/model';
+import { ProjectProblemsSection } from '../problems/ProjectProblemsSection';
+import { PROBLEM_READERS } from '../problems/model';
 
 const dash = (v: string | number | null | undefined) =>
   v === null || v === undefined || v === '' ? '—' : v;
@@ -301,6 +305,8 @@ export default function ProjectDetailPage() {
           />
         </Card>
         {MILESTONE_READERS.includes(me.role) && <MilestonesSection project={p} />}
+        {REPORT_READERS.includes(me.role) && <ProjectReportsSection project={p} />}
+        {PROBLEM_READERS.includes(me.role) && <ProjectProblemsSection project={p} />}
         <Card title="基本信息" size="small" data-testid="project-facts">
           <ProjectFacts p={p} />
         </Card>

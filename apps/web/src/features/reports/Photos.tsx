@@ -1,0 +1,199 @@
+import { useEffect, useRef, useState } from 'react';
+import { Button, Flex, Image, Spin, Typography, Upload } from 'antd';
+import { CameraOutlined, CloseOutlined, ExclamationCircleOutlined } from '@ant-design/icons';
+import type { Attachment } from '@xiangmu/contracts';
+import { errorText } from '../../lib/api-client';
+import { attachmentsApi } from './api';
+import { checkPhoto, photoUrl } from './model';
+
+/** Thumbnails that open large (with the others a swipe or an arrow away). */
+export function PhotoThumbs({ photos, size = 56 }: { photos: Attachment[]; size?: number }) {
+  if (!photos.length) return null;
+  return (
+    <Image.PreviewGroup>
+      <Flex gap={6} wrap data-testid="photo-thumbs">
+        {photos.map((p) => (
+          <Image
+            key={p.id}
+            src={photoUrl(p.id)}
+            alt={p.filename}
+            width={size}
+            height={size}
+            style={{ objectFit: 'cover', borderRadius: 4 }}
+            data-testid="photo-thumb"
+          />
+        ))}
+      </Flex>
+    </Image.PreviewGroup>
+  );
+}
+
+interface Pending {
+  uid: string;
+  name: string;
+  /** a local preview while it uploads */
+  preview: string;
+}
+
+const tile = 88;
+
+/**
+ * Photos for a report or a 销号: each file is checked (JPEG/PNG/WebP, ≤ 10 MB)
+ * and uploaded as soon as it is chosen, then shown as a thumbnail that opens
+ * large and can be removed. `accept="image/*"` offers the camera on a phone.
+ * Controlled: `value` is the uploaded photos; `onBusy` tells whether an
+ * upload is still running (the form waits for it).
+ */
+export function PhotoUploader(props: {
+  projectId: number;
+  value: Attachment[];
+  onChange: (photos: Attachment[]) => void;
+  onBusy?: (busy: boolean) => void;
+  max: number;
+  disabled?: boolean;
+  testId?: string;
+}) {
+  const [pending, setPending] = useState<Pending[]>([]);
+  const [errors, setErrors] = useState<string[]>([]);
+  // uploads finish one by one: add each to the latest value, not the one of the moment it started
+  const latest = useRef(props.value);
+  useEffect(() => {
+    latest.current = props.value;
+  }, [props.value]);
+  const { onBusy } = props;
+  useEffect(() => onBusy?.(pending.length > 0), [pending.length, onBusy]);
+
+  const room = props.max - props.value.length - pending.length;
+
+  async function start(file: File) {
+    const check = checkPhoto(file);
+    if (!check.ok) {
+      setErrors((e) => [...e, check.message]);
+      return;
+    }
+    const uid = `${Date.now()}-${Math.random()}`;
+    const preview = URL.createObjectURL(file);
+    setPending((p) => [...p, { uid, name: file.name, preview }]);
+    try {
+      const saved = await attachmentsApi.upload(props.projectId, file, check.contentType);
+      latest.current = [...latest.current, saved];
+      props.onChange(latest.current);
+    } catch (e) {
+      setErrors((list) => [...list, `“${file.name}”上传失败：${errorText(e)}`]);
+    } finally {
+      setPending((p) => p.filter((x) => x.uid !== uid));
+      URL.revokeObjectURL(preview);
+    }
+  }
+
+  const remove = (id: number) => {
+    latest.current = latest.current.filter((p) => p.id !== id);
+    props.onChange(latest.current);
+  };
+
+  return (
+    <Flex vertical gap={6} data-testid={props.testId ?? 'photo-uploader'}>
+      <Image.PreviewGroup>
+        <Flex gap={8} wrap>
+          {props.value.map((p) => (
+            <div
+              key={p.id}
+              style={{ position: 'relative', width: tile, height: tile }}
+              data-testid="photo-item"
+            >
+              <Image
+                src={photoUrl(p.id)}
+                alt={p.filename}
+                width={tile}
+                height={tile}
+                style={{ objectFit: 'cover', borderRadius: 6 }}
+              />
+              {!props.disabled && (
+                <Button
+                  size="small"
+                  shape="circle"
+                  danger
+                  icon={<CloseOutlined />}
+                  aria-label={`删除照片 ${p.filename}`}
+                  onClick={() => remove(p.id)}
+                  style={{ position: 'absolute', top: -8, right: -8 }}
+                  data-testid="photo-remove"
+                />
+              )}
+            </div>
+          ))}
+          {pending.map((p) => (
+            <div
+              key={p.uid}
+              style={{
+                width: tile,
+                height: tile,
+                borderRadius: 6,
+                overflow: 'hidden',
+                position: 'relative',
+              }}
+              data-testid="photo-uploading"
+            >
+              <img
+                src={p.preview}
+                alt={p.name}
+                style={{ width: '100%', height: '100%', objectFit: 'cover', opacity: 0.5 }}
+              />
+              <Spin style={{ position: 'absolute', inset: 0, margin: 'auto', height: 20 }} />
+            </div>
+          ))}
+          {!props.disabled && room > 0 && (
+            <Upload
+              accept="image/*"
+              multiple
+              showUploadList={false}
+              beforeUpload={(file, list) => {
+                // several chosen at once: only as many as there is room for
+                const index = list.indexOf(file);
+                if (index === 0) setErrors([]);
+                if (index >= room) {
+                  if (index === room)
+                    setErrors((e) => [
+                      ...e,
+                      `最多${props.max}张照片，多选的${list.length - room}张未上传`,
+                    ]);
+                } else void start(file);
+                return Upload.LIST_IGNORE;
+              }}
+            >
+              <button
+                type="button"
+                style={{
+                  width: tile,
+                  height: tile,
+                  border: '1px dashed #d9d9d9',
+                  borderRadius: 6,
+                  background: '#fafafa',
+                  cursor: 'pointer',
+                  display: 'flex',
+                  flexDirection: 'column',
+                  alignItems: 'center',
+                  justifyContent: 'center',
+                  gap: 4,
+                  color: 'rgba(0,0,0,0.65)',
+                }}
+                data-testid="photo-add"
+              >
+                <CameraOutlined style={{ fontSize: 22 }} />
+                <span style={{ fontSize: 12 }}>拍照/选图</span>
+              </button>
+            </Upload>
+          )}
+        </Flex>
+      </Image.PreviewGroup>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        JPEG、PNG 或 WebP，每张不超过10MB，最多{props.max}张
+      </Typography.Text>
+      {errors.map((e, i) => (
+        <Typography.Text key={i} type="danger" style={{ fontSize: 13 }} data-testid="photo-error">
+          <ExclamationCircleOutlined /> {e}
+        </Typography.Text>
+      ))}
+    </Flex>
+  );
+}

@@ -1,0 +1,159 @@
+import {
+  imageContentTypes,
+  isWanAmount,
+  monthOf,
+  reportableStages,
+  roundDecimal,
+  ATTACHMENT_MAX_BYTES,
+  type ProjectStage,
+  type ReportStatus,
+  type Role,
+} from '@xiangmu/contracts';
+
+/**
+ * Mirrors the server's permission table (apps/server/src/modules/access/permissions.ts);
+ * the server enforces it, the UI only hides what would be refused.
+ */
+export const REPORT_READERS: readonly Role[] = [
+  'city_admin',
+  'district_admin',
+  'unit_officer',
+  'leader',
+  'viewer',
+];
+/** report.submit: fill in and edit, import */
+export const REPORT_SUBMITTERS: readonly Role[] = ['city_admin', 'district_admin'];
+/** report.close_month */
+export const MONTH_CLOSERS: readonly Role[] = ['city_admin', 'district_admin'];
+/** report.reopen_month */
+export const MONTH_REOPENERS: readonly Role[] = ['city_admin'];
+/** attachment.upload */
+export const PHOTO_UPLOADERS: readonly Role[] = ['city_admin', 'district_admin', 'unit_officer'];
+
+export const canSubmitReports = (role: Role) => REPORT_SUBMITTERS.includes(role);
+export const isReportable = (stage: ProjectStage) =>
+  (reportableStages as readonly ProjectStage[]).includes(stage);
+
+/**
+ * How the UI names a report's status. 按时报送 is shown as 已报 and a late
+ * first submission as 逾期填报 (the wording the project offices use).
+ */
+export const reportStatusText: Record<ReportStatus, string> = {
+  on_time: '已报',
+  late: '逾期填报',
+  missing: '未报',
+  due: '待报',
+};
+export const reportStatusTagColors: Record<ReportStatus, string> = {
+  on_time: 'success',
+  late: 'warning',
+  missing: 'error',
+  due: 'processing',
+};
+export const reportStatusOrder: readonly ReportStatus[] = ['on_time', 'late', 'missing', 'due'];
+
+/** Query keys: every list is limited to the active region, so the key carries it. */
+export const reportKeys = {
+  all: ['reports'] as const,
+  project: (region: string, projectId: number, year: number) =>
+    ['reports', region, 'project', projectId, year] as const,
+  list: (region: string, params: object) => ['reports', region, 'list', params] as const,
+  closures: (region: string, month: string) => ['reports', region, 'closures', month] as const,
+  completion: (region: string, year: number) => ['reports', region, 'completion', year] as const,
+  imports: (region: string) => ['reports', region, 'imports'] as const,
+};
+
+/* ---------- months (Beijing time, as the server counts them) ---------- */
+
+export const currentMonth = () => monthOf(new Date());
+
+export function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** The month whose reports are being collected now (the server's default): last month. */
+export const defaultReportMonth = () => previousMonth(currentMonth());
+
+/** '2026-10' → '2026年10月' */
+export function monthLabel(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return `${y}年${m}月`;
+}
+
+export const isMonth = (v: string | null | undefined): v is string =>
+  !!v && /^\d{4}-(0[1-9]|1[0-2])$/.test(v);
+
+/* ---------- money: monthly amounts are entered and shown in 万元 ---------- */
+
+/** '12500.5' → '12,500.50' (exact, two decimals, grouped). */
+export function wanFixed(wan: string, decimals = 2): string {
+  const r = roundDecimal(wan, decimals);
+  const negative = r.startsWith('-');
+  const [i = '0', f = ''] = (negative ? r.slice(1) : r).split('.');
+  const grouped = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const out = decimals ? `${grouped}.${f.padEnd(decimals, '0')}` : grouped;
+  return negative ? `-${out}` : out;
+}
+
+/** '12500.5' → '12,500.50万元' */
+export const formatWan = (wan: string) => `${wanFixed(wan)}万元`;
+
+/** Validation message for a 万元 amount as typed, or null when fine (empty is the caller's). */
+export function wanInputProblem(input: string | null | undefined): string | null {
+  const s = (input ?? '').trim().replace(/,/g, '');
+  if (s === '') return null;
+  if (s.startsWith('-')) return '金额不能为负数';
+  if (!/^\d+(\.\d+)?$/.test(s)) return '请输入数字金额（万元），如 1250.5';
+  if (!/^\d{1,14}(\.\d+)?$/.test(s)) return '金额过大';
+  if (!isWanAmount(s)) return '万元金额最多2位小数';
+  return null;
+}
+
+/** The 万元 amount as the API takes it ('1,250.50' → '1250.5'), or null. */
+export function wanInputValue(input: string | null | undefined): string | null {
+  const s = (input ?? '').trim().replace(/,/g, '');
+  if (wanInputProblem(s) !== null || s === '') return null;
+  return roundDecimal(s.replace(/^0+(?=\d)/, ''), 2);
+}
+
+/** '45.1' → '45.1%', null → '—' */
+export const percentText = (p: string | null | undefined) =>
+  p === null || p === undefined ? '—' : `${p}%`;
+
+/* ---------- photos ---------- */
+
+export const PHOTO_LIMIT = 20;
+export const photoUrl = (id: number) => `/api/attachments/${id}`;
+
+const sizeText = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)}MB` : `${Math.ceil(bytes / 1024)}KB`;
+
+/**
+ * Refuses what the server would refuse anyway (it checks the first bytes), so
+ * that a phone does not send 12 MB for nothing. Returns the content type to
+ * send, or the Chinese reason.
+ */
+export function checkPhoto(
+  file: File,
+): { ok: true; contentType: string } | { ok: false; message: string } {
+  const name = `“${file.name}”`;
+  if (file.size === 0) return { ok: false, message: `${name}是空文件，请重新选择` };
+  if (file.size > ATTACHMENT_MAX_BYTES)
+    return {
+      ok: false,
+      message: `${name}有${sizeText(file.size)}，超过10MB，请压缩后再上传`,
+    };
+  const type = file.type.toLowerCase();
+  if ((imageContentTypes as readonly string[]).includes(type))
+    return { ok: true, contentType: type };
+  if (/^image\/(heic|heif)/.test(type) || /\.(heic|heif)$/i.test(file.name))
+    return {
+      ok: false,
+      message: `${name}是 HEIC 格式，只能上传 JPEG、PNG 或 WebP 图片（苹果手机可在“设置 → 相机 → 格式”中选择“兼容性最佳”）`,
+    };
+  if (type && type !== 'image/jpg' && type !== 'image/pjpeg')
+    return { ok: false, message: `${name}不是 JPEG、PNG 或 WebP 格式的图片，无法上传` };
+  // no or an odd declared type: the server decides by the file's first bytes
+  return { ok: true, contentType: 'application/octet-stream' };
+}
