@@ -58,7 +58,11 @@ export function cellOf(v: unknown): Cell {
   return CELL_ERROR;
 }
 
-const norm = (s: string) => s.replace(/\s+/g, '').replace(/[（]/g, '(').replace(/[）]/g, ')');
+const norm = (s: string) =>
+  s
+    .replace(/[\s*＊]+/g, '')
+    .replace(/[（]/g, '(')
+    .replace(/[）]/g, ')');
 const stripUnit = (s: string) => s.replace(/\((亿元|万元|元)\)$/, '').replace(/(亿元|万元)$/, '');
 const unitOf = (s: string): Unit | undefined =>
   /亿元/.test(s) ? 'yi' : /万元/.test(s) ? 'wan' : undefined;
