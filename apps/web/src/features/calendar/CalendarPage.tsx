@@ -174,18 +174,30 @@ function CorrectionsEditor(props: { year: number; data: CalendarYear }) {
                   <Form.Item
                     name={[field.name, 'date']}
                     rules={[{ required: true, message: '请选择日期' }]}
-                    style={{ marginBottom: 0, width: screens.sm ? 170 : 'calc(100% - 32px)' }}
+                    style={{ marginBottom: 0, width: screens.sm ? 150 : 'calc(100% - 88px)' }}
                   >
                     <DatePicker
                       style={{ width: '100%' }}
                       placeholder="日期"
-                      format={(d) =>
-                        `${d.format(DATE)} ${weekdays[d.day()]!.replace('星期', '周')}`
-                      }
                       defaultPickerValue={yearStart}
                       disabledDate={(d) => d.year() !== props.year}
                       aria-label={`第${i + 1}行日期`}
                     />
+                  </Form.Item>
+                  <Form.Item noStyle shouldUpdate>
+                    {() => {
+                      const d = form.getFieldValue(['rows', field.name, 'date']) as
+                        Dayjs | null | undefined;
+                      return (
+                        <Typography.Text
+                          type={d && (d.day() === 0 || d.day() === 6) ? 'warning' : 'secondary'}
+                          style={{ width: 48, lineHeight: '32px', flex: 'none' }}
+                          data-testid="correction-weekday"
+                        >
+                          {d ? weekdays[d.day()] : ''}
+                        </Typography.Text>
+                      );
+                    }}
                   </Form.Item>
                   <Form.Item
                     name={[field.name, 'kind']}

@@ -16,8 +16,9 @@ import { MilestoneStatusTag } from './tags';
 const HEADER_HEIGHT = 40;
 const MONTH_LINE = 22;
 const MARKER = 14;
-/** the band holding a project's nodes */
-const TRACK_HEIGHT = 36;
+/** the band holding a project's nodes: beside a two-line name on wide screens */
+const TRACK_HEIGHT = 46;
+const COMPACT_TRACK_HEIGHT = 34;
 /** on phones the project name is a line of its own above the track */
 const NAME_BAND = 20;
 
@@ -57,12 +58,12 @@ function NodeDetails({ m }: { m: Milestone }) {
 }
 
 /** A node on the axis: a dot in its 红黄绿灯 colour, a grey diamond once done. */
-function Marker(props: { m: Milestone; x: number; top: number; dim: boolean }) {
+function Marker(props: { m: Milestone; x: number; top: number; dim: boolean; touch: boolean }) {
   const { m } = props;
   const done = m.status === 'done';
   return (
     <Popover
-      trigger={['hover', 'click']}
+      trigger={props.touch ? 'click' : ['hover', 'focus']}
       title={m.projectName}
       content={<NodeDetails m={m} />}
       destroyOnHidden
@@ -96,11 +97,11 @@ function Marker(props: { m: Milestone; x: number; top: number; dim: boolean }) {
 /** rough width of a label: CJK characters are twice as wide as digits */
 const textWidth = (s: string) => [...s].reduce((n, c) => n + (c.charCodeAt(0) < 128 ? 7 : 12), 8);
 
-/** "2026年10月" where it fits, else "10月", else nothing */
+/** "2026年10月" where it fits, else "26年10月", else "10月", else nothing */
 function tickLabel(t: MonthTick): string {
-  if (textWidth(t.label) <= t.span) return t.label;
+  const short = t.label.replace(/^\d\d(\d\d年)/, '$1');
   const month = t.label.replace(/^\d+年/, '');
-  return textWidth(month) <= t.span ? month : '';
+  return [t.label, short, month].find((l) => textWidth(l) <= t.span) ?? '';
 }
 
 const ellipsis = {
@@ -142,7 +143,8 @@ export function BattleChart(props: {
   const compact = !!props.compact;
   const labelWidth = compact ? 0 : (props.labelWidth ?? 260);
   const nameBand = compact ? NAME_BAND : 0;
-  const rowHeight = nameBand + TRACK_HEIGHT;
+  const trackHeight = compact ? COMPACT_TRACK_HEIGHT : TRACK_HEIGHT;
+  const rowHeight = nameBand + trackHeight;
   const axis = makeAxis(props.from, props.to, Math.max(0, boxWidth - labelWidth), compact ? 2 : 3);
   const ticks = monthTicks(axis);
   const todayX = xOf(axis, props.today);
@@ -314,6 +316,7 @@ export function BattleChart(props: {
                   left: 0,
                   width: labelWidth + axis.width,
                   height: rowHeight,
+                  boxSizing: 'border-box',
                   borderBottom: line,
                   background: i % 2 ? '#fcfcfd' : undefined,
                 }}
@@ -375,7 +378,7 @@ export function BattleChart(props: {
                     top: nameBand,
                     left: labelWidth,
                     width: axis.width,
-                    height: TRACK_HEIGHT,
+                    height: trackHeight,
                   }}
                 >
                   {xs.length > 1 && (
@@ -385,7 +388,7 @@ export function BattleChart(props: {
                         position: 'absolute',
                         left: Math.min(...xs),
                         width: Math.max(...xs) - Math.min(...xs),
-                        top: TRACK_HEIGHT / 2 - 2,
+                        top: trackHeight / 2 - 2,
                         height: 4,
                         borderRadius: 2,
                         background: '#d9e3f2',
@@ -397,8 +400,9 @@ export function BattleChart(props: {
                       key={m.id}
                       m={m}
                       x={x}
-                      top={TRACK_HEIGHT / 2}
+                      top={trackHeight / 2}
                       dim={!!props.status && props.status !== m.status}
+                      touch={compact}
                     />
                   ))}
                 </div>

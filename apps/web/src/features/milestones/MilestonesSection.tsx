@@ -354,8 +354,8 @@ export function MilestonesSection({ project: p }: { project: Project }) {
           project={p}
           openCount={openCount}
           onClose={close}
-          onPlanned={(created) => {
-            message.success(`已倒排生成${created.length}个节点`);
+          onPlanned={(all) => {
+            message.success(`已倒排生成${all.filter((m) => m.status !== 'done').length}个节点`);
             close();
             reloadAll();
           }}
