@@ -30,6 +30,7 @@ import { ensureFirstAdmin } from './platform/database/seeds/admin';
 import { seedDemo } from './platform/database/seeds/demo';
 import { seedDemoMilestones } from './platform/database/seeds/demo-milestones';
 import { seedDemoProjects } from './platform/database/seeds/demo-projects';
+import { seedDemoReports } from './platform/database/seeds/demo-reports';
 import { buildApp } from './platform/http/app';
 import { JobRunner } from './platform/jobs/runner';
 
@@ -69,6 +70,7 @@ export async function prepareDatabase(
   if (opts.demoSeed) {
     await seedDemoProjects(db);
     await seedDemoMilestones(db);
+    await seedDemoReports(db);
   }
   return { migrated, generatedAdminPassword, demoSeeded };
 }
