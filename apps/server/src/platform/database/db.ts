@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { pgliteDialect } from './pglite-dialect';
@@ -43,6 +44,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const pglite = await PGlite.create({
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    // trigram indexes for name search (migration 0008); on PostgreSQL pg_trgm
+    // ships with the server's contrib modules
+    extensions: { pg_trgm },
     parsers: {
       [DATE]: (v: string) => v,
       [NUMERIC]: (v: string) => v,
