@@ -171,6 +171,60 @@ describe('节点计划、我的节点、作战图、工作日历', () => {
       expect(await doneRow.textContent()).toContain(`${todayIso()} 完成`);
       await shot(page, 'milestones-05-completed');
 
+      // 重新打开 an earlier node (a reason is required); it is open again, and overdue
+      const earlier = table.locator('tr[data-status="done"]').first();
+      const earlierName = (await earlier.locator('td').nth(1).textContent()) ?? '';
+      await earlier.getByTestId('milestone-reopen').click();
+      const reopen = page.getByRole('dialog', { name: '重新打开节点' });
+      await reopen.waitFor();
+      await reopen.getByLabel('原因').fill('成交确认书编号录入有误，需重新核实');
+      await reopen.getByRole('button', { name: '重新打开' }).click();
+      await reopen.waitFor({ state: 'hidden' });
+      await expect.poll(() => table.locator('tr[data-status="done"]').count()).toBe(doneBefore);
+      expect(
+        await table.locator('tr[data-status="red"]').filter({ hasText: earlierName }).count(),
+      ).toBe(1);
+
+      // Edit conflict: someone else changes the node while the dialog is open
+      const third = open.nth(2);
+      const thirdName = (await third.locator('td').nth(1).textContent()) ?? '';
+      await third.getByTestId('milestone-edit').click();
+      const edit = page.getByRole('dialog', { name: '编辑节点' });
+      await edit.waitFor();
+      const projectId = Number(new URL(page.url()).pathname.split('/').pop());
+      const status = await page.evaluate(
+        async ({ projectId, name }) => {
+          const me = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+          const nodes = (await (
+            await fetch(`/api/projects/${projectId}/milestones`)
+          ).json()) as Array<{ id: number; name: string; version: number; status: string }>;
+          const node = nodes.find((n) => n.name === name && n.status !== 'done')!;
+          const res = await fetch(`/api/milestones/${node.id}`, {
+            method: 'PATCH',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+            body: JSON.stringify({ ownerName: '经开区建设局 赵工', version: node.version }),
+          });
+          return res.status;
+        },
+        { projectId, name: thirdName },
+      );
+      expect(status).toBe(200);
+      await edit.getByLabel('节点名称').fill(`${thirdName}（承诺制）`);
+      await edit.getByRole('button', { name: '保存' }).click();
+      const conflict = page.getByRole('dialog', { name: '节点已被他人修改' });
+      await conflict.waitFor();
+      const diff = (await page.getByTestId('milestone-conflict-table').textContent()) ?? '';
+      expect(diff).toContain('经开区建设局 赵工');
+      expect(diff).toContain(`${thirdName}（承诺制）`);
+      await shot(page, 'milestones-05b-edit-conflict', false);
+      await page.getByTestId('milestone-conflict-keep-mine').click();
+      await conflict.waitFor({ state: 'hidden' });
+      await edit.getByRole('button', { name: '保存' }).click();
+      await edit.waitFor({ state: 'hidden' });
+      const edited = table.locator('tr', { hasText: `${thirdName}（承诺制）` });
+      await edited.waitFor();
+      expect(await edited.textContent()).toContain('经开区建设局 赵工');
+
       // 作战图: the project's row with its nodes; a node shows its details and links back
       await page.getByTestId('main-menu').getByRole('menuitem', { name: '作战图' }).click();
       await page.waitForURL('**/milestones/battle-chart');

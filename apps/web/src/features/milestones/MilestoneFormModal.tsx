@@ -168,7 +168,15 @@ export function MilestoneFormModal(props: {
         }}
         onKeepMine={() => {
           if (!conflict) return;
+          // the saved version, with only what this user changed put back on top
+          const mine = changedRequest(conflict.had, conflict.mine);
+          const merged: Values = toValues(conflict.current);
+          if (mine.name !== undefined) merged.name = mine.name;
+          if (mine.dueOn !== undefined) merged.dueOn = dayjs(mine.dueOn);
+          if (mine.ownerName !== undefined) merged.ownerName = mine.ownerName;
+          if (mine.ownerUserId !== undefined) merged.ownerUserId = mine.ownerUserId;
           setBase(conflict.current);
+          form.setFieldsValue(merged);
           setConflict(null);
         }}
       />
