@@ -47,9 +47,14 @@ describe('job runner', () => {
       .where('action', '=', 'job.sessions_purged')
       .execute();
     expect(audit).toHaveLength(1);
-    // the schedule moved an hour ahead: another tick runs nothing
+    // the schedule moved an hour ahead: another tick runs it no more (other scheduled jobs may run)
     await ctx.xm.jobs.tick();
-    expect(await ctx.countRows('jobs')).toBe(1);
+    const purges = await ctx.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('name', '=', 'sessions.purge')
+      .execute();
+    expect(purges).toHaveLength(1);
   });
 
   it('an admin runs a job by hand and sees the run', async () => {
