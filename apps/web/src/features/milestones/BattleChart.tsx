@@ -145,7 +145,8 @@ export function BattleChart(props: {
   const nameBand = compact ? NAME_BAND : 0;
   const trackHeight = compact ? COMPACT_TRACK_HEIGHT : TRACK_HEIGHT;
   const rowHeight = nameBand + trackHeight;
-  const axis = makeAxis(props.from, props.to, Math.max(0, boxWidth - labelWidth), compact ? 2 : 3);
+  // at least 2 px a day: a year is about 730 px, more scrolls sideways inside the box
+  const axis = makeAxis(props.from, props.to, Math.max(0, boxWidth - labelWidth), 2);
   const ticks = monthTicks(axis);
   const todayX = xOf(axis, props.today);
   const height = HEADER_HEIGHT + props.rows.length * rowHeight;
