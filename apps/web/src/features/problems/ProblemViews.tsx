@@ -159,7 +159,7 @@ function Closing({ p }: { p: Problem }) {
   return (
     <Flex vertical gap={4}>
       <Typography.Paragraph
-        style={{ margin: 0, maxWidth: 260 }}
+        style={{ margin: 0, maxWidth: 220 }}
         ellipsis={{ rows: 2, tooltip: p.evidence }}
       >
         {p.evidence}
@@ -219,14 +219,14 @@ export function ProblemList(props: {
     {
       title: '问题',
       key: 'title',
-      width: 280,
+      width: 260,
       render: (_, p) => (
         <Flex vertical>
           <Typography.Text strong>{p.title}</Typography.Text>
           {p.description && (
             <Typography.Paragraph
               type="secondary"
-              style={{ margin: 0, fontSize: 12, maxWidth: 280 }}
+              style={{ margin: 0, fontSize: 12, maxWidth: 260 }}
               ellipsis={{ rows: 2, tooltip: p.description }}
             >
               {p.description}
@@ -240,18 +240,18 @@ export function ProblemList(props: {
         </Flex>
       ),
     },
-    ...(props.showProject ? [{ title: '所属区域', dataIndex: 'regionName', width: 140 }] : []),
-    { title: '责任单位', dataIndex: 'departmentName', width: 150 },
+    ...(props.showProject ? [{ title: '所属区域', dataIndex: 'regionName', width: 120 }] : []),
+    { title: '责任单位', dataIndex: 'departmentName', width: 130 },
     {
       title: '整改期限',
       key: 'due',
-      width: 120,
+      width: 110,
       render: (_, p) => <DueCell p={p} today={today} />,
     },
     {
       title: '提出',
       key: 'raised',
-      width: 150,
+      width: 140,
       render: (_, p) => (
         <Flex vertical>
           <span>{p.raisedByName}</span>
@@ -262,11 +262,12 @@ export function ProblemList(props: {
         </Flex>
       ),
     },
-    { title: '销号情况', key: 'closing', width: 260, render: (_, p) => <Closing p={p} /> },
+    { title: '销号情况', key: 'closing', width: 220, render: (_, p) => <Closing p={p} /> },
     {
       title: '操作',
       key: 'actions',
-      width: 200,
+      width: 170,
+      fixed: 'right',
       render: (_, p) => (
         <Flex gap={6} wrap>
           {props.actions(p)}
@@ -402,6 +403,7 @@ function ProblemDetailDrawer(props: {
         column={1}
         bordered
         style={{ marginBottom: 16 }}
+        styles={{ label: { width: 96, whiteSpace: 'nowrap' } }}
         items={[
           {
             key: 'project',

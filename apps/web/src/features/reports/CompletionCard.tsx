@@ -19,8 +19,11 @@ export function CompletionCard(props: { year: number; regionCode?: string | unde
     queryKey: [...reportKeys.completion(me.activeRegionCode, props.year), props.regionCode ?? ''],
     queryFn: () => reportsApi.completion({ year: props.year, regionCode: props.regionCode }),
   });
-  const rows = data.data?.regions ?? [];
-  const total = rows[0];
+  const all = data.data?.regions ?? [];
+  // a district's view: its total and its own line are the same figures, shown once
+  const rows = all.length === 2 && all[0]!.regionCode === all[1]!.regionCode ? all.slice(1) : all;
+  const total = rows.length > 1 ? rows[0] : undefined;
+  const rowKey = (r: RegionCompletion) => (r === total ? 'total' : r.regionCode);
 
   const columns: TableColumnsType<RegionCompletion> = [
     {
@@ -71,7 +74,7 @@ export function CompletionCard(props: { year: number; regionCode?: string | unde
       ) : phone ? (
         <Flex vertical gap={10} data-testid="completion-list">
           {rows.map((r) => (
-            <Flex key={r.regionCode} vertical gap={2}>
+            <Flex key={rowKey(r)} vertical gap={2}>
               <Flex justify="space-between" gap={8}>
                 <Typography.Text strong={r === total}>{r.regionName}</Typography.Text>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -84,7 +87,7 @@ export function CompletionCard(props: { year: number; regionCode?: string | unde
         </Flex>
       ) : (
         <Table<RegionCompletion>
-          rowKey="regionCode"
+          rowKey={rowKey}
           size="small"
           data-testid="completion-table"
           columns={columns}

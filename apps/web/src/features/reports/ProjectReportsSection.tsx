@@ -49,7 +49,7 @@ function ProblemsText({ text }: { text: string }) {
   if (!text) return <Typography.Text type="secondary">—</Typography.Text>;
   return (
     <Typography.Paragraph
-      style={{ margin: 0, maxWidth: 240 }}
+      style={{ margin: 0, maxWidth: 150 }}
       ellipsis={{ rows: 2, tooltip: text }}
     >
       {text}
@@ -88,10 +88,26 @@ export function ProjectReportsSection({ project: p }: { project: Project }) {
     };
   });
   const shown = rows.filter((r) => r.report || r.status !== null).reverse();
-  const open = rows
-    .filter((r) => !r.report && !r.closed)
-    .map((r) => r.month)
-    .reverse();
+  // in January, last December is still being collected: offer it from this year's view too
+  const lastMonth = defaultReportMonth();
+  const lastYear = Number(lastMonth.slice(0, 4));
+  const december = useQuery({
+    queryKey: reportKeys.project(me.activeRegionCode, p.id, lastYear),
+    queryFn: () => reportsApi.forProject(p.id, lastYear),
+    enabled: year === thisYear && lastYear < thisYear,
+  });
+  const decemberOpen =
+    year === thisYear &&
+    december.data?.months.some((m) => m.month === lastMonth && !m.report && !m.closed)
+      ? [lastMonth]
+      : [];
+  const open = [
+    ...rows
+      .filter((r) => !r.report && !r.closed)
+      .map((r) => r.month)
+      .reverse(),
+    ...decemberOpen,
+  ];
   const reportable = isReportable(p.stage);
   const mayFill = submit && reportable && open.length > 0;
 
@@ -140,7 +156,11 @@ export function ProjectReportsSection({ project: p }: { project: Project }) {
 
   const status = (r: Row) => (
     <Flex gap={4} wrap>
-      {r.status && <ReportStatusTag status={r.status} />}
+      {r.status === 'late' && r.report ? (
+        <LateTag deadline={r.report.deadline} />
+      ) : (
+        r.status && <ReportStatusTag status={r.status} />
+      )}
       {r.closed && <ClosedTag month={r.month} />}
     </Flex>
   );
@@ -148,39 +168,41 @@ export function ProjectReportsSection({ project: p }: { project: Project }) {
   const columns: TableColumnsType<Row> = [
     {
       title: '月份',
-      dataIndex: 'month',
-      width: 100,
-      render: (m: string) => <Typography.Text strong>{monthLabel(m)}</Typography.Text>,
+      key: 'month',
+      width: 120,
+      render: (_, r) => (
+        <Flex vertical gap={4} align="flex-start">
+          <Typography.Text strong>{monthLabel(r.month)}</Typography.Text>
+          {status(r)}
+        </Flex>
+      ),
     },
-    { title: '状态', key: 'status', width: 130, render: (_, r) => status(r) },
     {
-      title: '本月完成投资（万元）',
+      title: '本月投资（万元）',
       key: 'invested',
-      width: 150,
+      width: 110,
       align: 'right',
       render: (_, r) => (r.report ? wanFixed(r.report.invested) : '—'),
     },
     {
-      title: '本年累计（万元）',
+      title: '本年累计（万元）/ 完成率',
       key: 'cumulative',
-      width: 140,
-      align: 'right',
-      render: (_, r) => wanFixed(r.cumulative),
-    },
-    {
-      title: '年度完成率',
-      key: 'completion',
-      width: 150,
-      render: (_, r) => <CompletionBar percent={r.completion} />,
+      width: 170,
+      render: (_, r) => (
+        <Flex vertical>
+          <span>{wanFixed(r.cumulative)}</span>
+          <CompletionBar percent={r.completion} />
+        </Flex>
+      ),
     },
     {
       title: '形象进度',
       key: 'progress',
-      width: 260,
+      width: 220,
       render: (_, r) =>
         r.report ? (
           <Typography.Paragraph
-            style={{ margin: 0, maxWidth: 260, whiteSpace: 'pre-wrap' }}
+            style={{ margin: 0, maxWidth: 220, whiteSpace: 'pre-wrap' }}
             ellipsis={{ rows: 3, tooltip: r.report.progress }}
           >
             {r.report.progress}
@@ -192,7 +214,7 @@ export function ProjectReportsSection({ project: p }: { project: Project }) {
     {
       title: '照片',
       key: 'photos',
-      width: 150,
+      width: 110,
       render: (_, r) =>
         r.report?.photos.length ? (
           <PhotoThumbs photos={r.report.photos} size={40} />
@@ -203,11 +225,11 @@ export function ProjectReportsSection({ project: p }: { project: Project }) {
     {
       title: '存在问题',
       key: 'problems',
-      width: 200,
+      width: 150,
       render: (_, r) => <ProblemsText text={r.report?.problems ?? ''} />,
     },
     {
-      title: '填报',
+      title: '填报人',
       key: 'by',
       width: 170,
       render: (_, r) =>
@@ -218,11 +240,6 @@ export function ProjectReportsSection({ project: p }: { project: Project }) {
               {formatDateTime(r.report.submittedAt)}
               {r.report.source === 'import' ? ' · 导入' : ''}
             </Typography.Text>
-            {r.report.late && (
-              <span>
-                <LateTag deadline={r.report.deadline} />
-              </span>
-            )}
           </Flex>
         ) : (
           <Typography.Text type="secondary">—</Typography.Text>
@@ -233,7 +250,8 @@ export function ProjectReportsSection({ project: p }: { project: Project }) {
           {
             title: '操作',
             key: 'actions',
-            width: 110,
+            width: 96,
+            fixed: 'right' as const,
             render: (_: unknown, r: Row) => edit(r) ?? fill(r),
           },
         ]
@@ -267,7 +285,7 @@ export function ProjectReportsSection({ project: p }: { project: Project }) {
                 openForm({
                   kind: 'new',
                   months: open,
-                  month: open.includes(defaultReportMonth()) ? defaultReportMonth() : open[0],
+                  month: open.includes(lastMonth) ? lastMonth : open[0],
                 })
               }
               data-testid="report-fill"
@@ -399,7 +417,6 @@ function MonthCard({ row: r, status, action }: { row: Row; status: ReactNode; ac
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {r.report.reporterName} · {formatDateTime(r.report.submittedAt)}
             </Typography.Text>
-            {r.report.late && <LateTag deadline={r.report.deadline} />}
           </Flex>
         </Flex>
       ) : (

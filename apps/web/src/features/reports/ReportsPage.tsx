@@ -184,36 +184,38 @@ export default function ReportsPage() {
     {
       title: '项目名称',
       key: 'name',
-      width: 240,
+      width: 220,
       fixed: 'left',
       render: (_, r) => (
         <Flex vertical>
           <Link to={`/projects/${r.projectId}`} data-testid="report-project-link">
             {r.projectName}
           </Link>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {r.regionName}
-          </Typography.Text>
+          <Flex gap={6} align="center" wrap>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {r.regionName}
+            </Typography.Text>
+            {r.stage !== 'building' && <StageTag stage={r.stage} />}
+          </Flex>
         </Flex>
       ),
     },
-    { title: '阶段', key: 'stage', width: 80, render: (_, r) => <StageTag stage={r.stage} /> },
-    { title: '状态', key: 'status', width: 150, render: (_, r) => statusCell(r) },
+    { title: '状态', key: 'status', width: 110, render: (_, r) => statusCell(r) },
     {
-      title: '本月完成投资（万元）',
+      title: '本月投资（万元）',
       key: 'invested',
-      width: 150,
+      width: 120,
       align: 'right',
       render: (_, r) => (r.report ? wanFixed(r.report.invested) : '—'),
     },
     {
       title: '形象进度',
       key: 'progress',
-      width: 260,
+      width: 200,
       render: (_, r) =>
         r.report ? (
           <Typography.Paragraph
-            style={{ margin: 0, maxWidth: 260 }}
+            style={{ margin: 0, maxWidth: 200 }}
             ellipsis={{ rows: 2, tooltip: r.report.progress }}
           >
             {r.report.progress}
@@ -225,7 +227,7 @@ export default function ReportsPage() {
     {
       title: '照片',
       key: 'photos',
-      width: 64,
+      width: 60,
       align: 'center',
       render: (_, r) =>
         r.report?.photoCount ? (
@@ -237,38 +239,28 @@ export default function ReportsPage() {
         ),
     },
     {
-      title: '本年累计（万元）',
+      title: '本年累计 / 年度计划（万元）',
       key: 'year',
-      width: 140,
-      align: 'right',
-      render: (_, r) => wanFixed(r.yearInvested),
-    },
-    {
-      title: '年度计划（万元）',
-      key: 'plan',
-      width: 140,
-      align: 'right',
+      width: 210,
       render: (_, r) => (
-        <Flex vertical align="flex-end">
-          <span>{wanFixed(r.annualPlan)}</span>
-          {r.planYear !== Number(month.slice(0, 4)) && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {r.planYear}年计划
-            </Typography.Text>
-          )}
+        <Flex vertical>
+          <span>
+            {wanFixed(r.yearInvested)} / {wanFixed(r.annualPlan)}
+            {r.planYear !== Number(month.slice(0, 4)) && (
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {' '}
+                （{r.planYear}年计划）
+              </Typography.Text>
+            )}
+          </span>
+          <CompletionBar percent={r.completion} />
         </Flex>
       ),
     },
     {
-      title: '年度完成率',
-      key: 'completion',
-      width: 150,
-      render: (_, r) => <CompletionBar percent={r.completion} />,
-    },
-    {
-      title: '填报',
+      title: '填报人',
       key: 'by',
-      width: 170,
+      width: 150,
       render: (_, r) =>
         r.report ? (
           <Flex vertical>
@@ -287,6 +279,7 @@ export default function ReportsPage() {
             title: '操作',
             key: 'actions',
             width: 90,
+            fixed: 'right' as const,
             render: (_: unknown, r: ReportListItem) => action(r),
           },
         ]

@@ -1,0 +1,577 @@
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { deflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type ExcelJS from 'exceljs';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { creditCodeCheckChar, monthOf } from '@xiangmu/contracts';
+import {
+  DEMO_PASSWORD,
+  REPO_ROOT,
+  launchBrowser,
+  login,
+  pageOverflow,
+  requireWebBuild,
+  screenshot,
+  startServer,
+  watchErrors,
+  type RunningServer,
+} from './harness';
+
+const contextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
+const phone = {
+  ...contextOptions,
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+} as const;
+
+/** The month being reported now (Beijing): last month; and this month. */
+const THIS_MONTH = monthOf(new Date());
+const LAST_MONTH = (() => {
+  const [y, m] = THIS_MONTH.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+})();
+const label = (month: string) => `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月`;
+const PLAN_YEAR = Number(LAST_MONTH.slice(0, 4));
+
+/** Two projects of 经开区 under construction, made for this test (plan 5 000 万元 each). */
+const PROJECT_A = '调度测试新能源装备产业园';
+const PROJECT_B = '调度测试导入物流中心';
+const CREDIT_FIRST17 = '91410100MA9XKW77B';
+const CREDIT_CODE = CREDIT_FIRST17 + creditCodeCheckChar(CREDIT_FIRST17)!;
+
+/** exceljs is a dependency of the server; load it from there (as bench/ does). */
+async function loadExcel(): Promise<typeof ExcelJS> {
+  const req = createRequire(join(REPO_ROOT, 'apps/server/package.json'));
+  const mod = (await import(pathToFileURL(req.resolve('exceljs')).href)) as {
+    default: typeof ExcelJS;
+  };
+  return mod.default;
+}
+
+/**
+ * A district's monthly ledger: a title row, a unit note, a two-row header
+ * with a merged "投资完成情况（万元）" group, no 月份 column (the month is
+ * chosen at upload), one good row (Excel row 5) and one naming a project that
+ * does not exist (row 6), then 合计.
+ */
+async function monthlyLedger(): Promise<Buffer> {
+  const Excel = await loadExcel();
+  const wb = new Excel.Workbook();
+  const ws = wb.addWorksheet('月度调度');
+  const rows: unknown[][] = [
+    [`经开区重点项目${label(LAST_MONTH)}调度表`],
+    ['序号', '项目名称', '投资完成情况（万元）', null, '形象进度', '存在问题'],
+    [null, null, '本月完成投资', '年度计划投资', null, null],
+    [1, PROJECT_B, 860.25, 5000, '仓储区钢结构安装完成', ''],
+    [2, '不存在的调度测试项目', 100, 800, '基础施工', ''],
+    ['合计', null, 960.25, 5800, null, null],
+  ];
+  ws.addRow(rows[0]!);
+  ws.addRow(['单位：万元']);
+  for (const r of rows.slice(1)) ws.addRow(r);
+  for (const m of ['A1:F1', 'A3:A4', 'B3:B4', 'C3:D3', 'E3:E4', 'F3:F4']) ws.mergeCells(m);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** A small PNG: a stand-in for a site photo. */
+function sitePhoto(): Buffer {
+  const [w, h] = [160, 120];
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = y * (w * 3 + 1) + 1 + x * 3;
+      raw[i] = y > h * 0.6 ? 150 : 120 + y;
+      raw[i + 1] = y > h * 0.6 ? 120 : 170;
+      raw[i + 2] = y > h * 0.6 ? 80 : 230;
+    }
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const byte of b) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+async function shot(page: Page, name: string, full = true) {
+  if (full) await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, name, { fullPage: full });
+}
+
+/** Picks an option of an antd Select opened by clicking `trigger` (retries a cold first click). */
+async function choose(page: Page, trigger: Locator, option: string) {
+  const select = trigger.locator('xpath=ancestor::*[contains(@class,"ant-select")][1]');
+  for (let attempt = 1; ; attempt++) {
+    await trigger.click();
+    const item = page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+        hasText: option,
+      })
+      .first();
+    await item.waitFor();
+    await item.click();
+    const chosen = select.locator('.ant-select-selection-item', { hasText: option });
+    if ((await chosen.count()) > 0 || attempt === 3) return;
+    await page.keyboard.press('Escape');
+  }
+}
+
+/** Creates a project under construction through the API, as the signed-in admin. */
+async function createBuildingProject(page: Page, name: string): Promise<number> {
+  return page.evaluate(
+    async ({ name, code, year }) => {
+      const me = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+      const res = await fetch('/api/projects', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({
+          name,
+          ownerName: '郑州调度测试有限公司',
+          ownerCreditCode: code,
+          regionCode: '410171',
+          industryCluster: '装备制造',
+          level: 'district',
+          totalInvestment: '30000',
+          annualPlan: '5000',
+          planYear: year,
+          stage: 'building',
+        }),
+      });
+      if (!res.ok) throw new Error(`创建项目失败：${res.status} ${await res.text()}`);
+      return ((await res.json()) as { id: number }).id;
+    },
+    { name, code: CREDIT_CODE, year: PLAN_YEAR },
+  );
+}
+
+/** The submit button of a dialog (antd spaces two-character labels: "提 交"). */
+const button = (dialog: Locator, text: string) =>
+  dialog.getByRole('button', { name: new RegExp(`^${[...text].join('\\s*')}$`) });
+
+/** The year shown in the project's 月度调度 section: the one of `month`. */
+async function showYearOf(page: Page, month: string) {
+  const year = month.slice(0, 4);
+  const select = page.getByTestId('reports-year');
+  if (!((await select.textContent()) ?? '').includes(year))
+    await choose(page, select.locator('input'), `${year}年`);
+}
+
+describe('月度调度、问题台账与导入', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let dir: string;
+  let projectA: number;
+  let projectB: number;
+  const photo = () => join(dir, '现场照片.png');
+
+  beforeAll(async () => {
+    requireWebBuild();
+    dir = mkdtempSync(join(tmpdir(), 'xiangmu-reports-'));
+    writeFileSync(photo(), sitePhoto());
+    writeFileSync(join(dir, `经开区${LAST_MONTH}调度.xlsx`), await monthlyLedger());
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('区县管理员填报本月（附照片）、提出问题并销号、导入调度台账、关闭月份后修改被拒', async () => {
+    const context = await browser.newContext({
+      ...contextOptions,
+      viewport: { width: 1440, height: 900 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    try {
+      await login(page, server.url, 'jk_admin', DEMO_PASSWORD);
+      await page.waitForURL(`${server.url}/`);
+      projectA = await createBuildingProject(page, PROJECT_A);
+      projectB = await createBuildingProject(page, PROJECT_B);
+
+      // ---------------------------------------------------------------- 填报本月
+      await page.goto(`${server.url}/projects/${projectA}`);
+      const section = page.getByTestId('reports-section');
+      await section.waitFor();
+      await showYearOf(page, LAST_MONTH);
+      await page.getByTestId('report-fill').click();
+      const form = page.getByRole('dialog', { name: '填报月度调度' });
+      await form.waitFor();
+      // the month being collected is offered first
+      expect(await form.getByTestId('report-month').textContent()).toContain(label(LAST_MONTH));
+      // nothing filled in: the required fields say so
+      await button(form, '提交').click();
+      await form.getByText('请填写本月完成投资').waitFor();
+      await form.getByText('请填写形象进度').waitFor();
+      await form.getByLabel('本月完成投资（万元）').fill('12.345');
+      await form.getByText('万元金额最多2位小数').waitFor();
+      await form.getByLabel('本月完成投资（万元）').fill('1250.5');
+      await form.getByLabel('形象进度').fill('1号厂房主体封顶，2号厂房钢结构吊装完成60%');
+      await form.getByLabel('存在问题').fill('施工用电增容待批复');
+
+      // photos: other formats and files over 10 MB are refused before anything is sent
+      const input = form.locator('[data-testid="report-photos"] input[type="file"]');
+      await input.setInputFiles({
+        name: '扫描件.gif',
+        mimeType: 'image/gif',
+        buffer: Buffer.from('GIF89a'),
+      });
+      await form.getByText('“扫描件.gif”不是 JPEG、PNG 或 WebP 格式的图片').waitFor();
+      await input.setInputFiles({
+        name: '原图.jpg',
+        mimeType: 'image/jpeg',
+        buffer: Buffer.alloc(11 * 1024 * 1024, 1),
+      });
+      await form.getByText('超过10MB，请压缩后再上传').waitFor();
+      expect(await form.getByTestId('photo-item').count()).toBe(0);
+      await input.setInputFiles(photo());
+      await form.getByTestId('photo-item').waitFor();
+      await shot(page, 'reports-01-form', false);
+      await button(form, '提交').click();
+      await form.waitFor({ state: 'hidden' });
+
+      // listed with the year's completion: 1 250.5 of 5 000 万元 = 25.0 %
+      const row = page.locator(`[data-testid="reports-table"] tr[data-month="${LAST_MONTH}"]`);
+      await row.waitFor();
+      const rowText = (await row.textContent()) ?? '';
+      expect(rowText).toContain('1,250.50');
+      expect(rowText).toContain('25.0%');
+      expect(rowText).toContain('1号厂房主体封顶');
+      expect(rowText).toContain('施工用电增容待批复');
+      expect(rowText).toContain('经开区项目办 李科长');
+      expect(await row.getByTestId('photo-thumb').count()).toBe(1);
+      expect(await page.getByTestId('reports-completion').textContent()).toContain('25.0%');
+      // reported after the 5th of the next month: 逾期填报, else 已报
+      const late =
+        new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) > `${THIS_MONTH}-05`;
+      expect(rowText).toContain(late ? '逾期填报' : '已报');
+      await section.scrollIntoViewIfNeeded();
+      await screenshot(page, 'reports-02-listed', { fullPage: false });
+      // the thumbnail opens large
+      await row.getByTestId('photo-thumb').click();
+      const preview = page.locator('.ant-image-preview-img');
+      await preview.waitFor();
+      await screenshot(page, 'reports-03-photo-large', { fullPage: false });
+      await page.keyboard.press('Escape');
+      await preview.waitFor({ state: 'hidden' });
+
+      // ---------------------------------------------------------------- 问题台账
+      const problems = page.getByTestId('problems-section');
+      await page.getByTestId('problem-raise').click();
+      const raise = page.getByRole('dialog', { name: `提出问题 · ${PROJECT_A}` });
+      await raise.waitFor();
+      await raise.getByLabel('问题', { exact: true }).fill('施工用电增容未批复');
+      await raise.getByLabel('问题描述').fill('二期用电负荷增至8000kVA，增容方案待供电公司批复。');
+      await choose(page, raise.getByLabel('责任单位'), '经开区建设局');
+      await button(raise, '提出').click();
+      await raise.waitFor({ state: 'hidden' });
+      const problemRow = problems.locator('tr.ant-table-row', { hasText: '施工用电增容未批复' });
+      await problemRow.waitFor();
+      expect(await problemRow.textContent()).toContain('经开区建设局');
+      expect(await problemRow.getByTestId('problem-status').textContent()).toBe('未销号');
+
+      await problemRow.getByTestId('problem-close').click();
+      const closing = page.getByRole('dialog', { name: '问题销号' });
+      await closing.waitFor();
+      await button(closing, '确认销号').click();
+      await closing.getByText('请填写销号依据').waitFor();
+      await closing.getByLabel('销号依据').fill('供电公司已完成增容，批复文号郑电〔2026〕115号');
+      await closing
+        .locator('[data-testid="problem-photo"] input[type="file"]')
+        .setInputFiles(photo());
+      await closing.getByTestId('photo-item').waitFor();
+      await shot(page, 'reports-04-problem-close', false);
+      await button(closing, '确认销号').click();
+      await closing.waitFor({ state: 'hidden' });
+      // gone from the open problems, 已销号 among all of them with its evidence
+      await problemRow.waitFor({ state: 'detached' });
+      await problems.getByTestId('problems-show').getByText('全部').click();
+      await problemRow.waitFor();
+      expect(await problemRow.getByTestId('problem-status').textContent()).toBe('已销号');
+      expect(await problemRow.textContent()).toContain('郑电〔2026〕115号');
+      await problemRow.getByTestId('problem-detail').click();
+      const drawer = page.getByRole('dialog').filter({ hasText: '问题经过' });
+      await drawer.getByTestId('problem-events').waitFor();
+      const events = (await drawer.getByTestId('problem-events').textContent()) ?? '';
+      expect(events).toContain('提出');
+      expect(events).toContain('销号');
+      expect(await drawer.getByTestId('photo-thumb').count()).toBe(1);
+      await shot(page, 'reports-05-problem-events', false);
+      await drawer.locator('.ant-drawer-close').click();
+      await drawer.waitFor({ state: 'hidden' });
+
+      // ---------------------------------------------------------------- 导入月度调度
+      await page.getByTestId('main-menu').getByRole('menuitem', { name: '月度调度' }).click();
+      await page.waitForURL('**/reports');
+      await page.getByTestId('reports-summary').waitFor();
+      await page.getByTestId('reports-import').click();
+      await page.waitForURL(/\/reports\/import\?month=/);
+      const [template] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('import-template').click(),
+      ]);
+      expect(template.suggestedFilename()).toBe(`月度调度导入模板（${LAST_MONTH}）.xlsx`);
+      expect(await page.getByLabel('调度月份').inputValue()).toBe(label(LAST_MONTH));
+      await page
+        .locator('[data-testid="import-dragger"] input[type="file"]')
+        .setInputFiles(join(dir, `经开区${LAST_MONTH}调度.xlsx`));
+      await page.waitForURL(/\/reports\/import\/\d+/);
+      const validated = page.getByTestId('import-validated');
+      await validated.waitFor({ timeout: 30_000 });
+      const count = async (key: string) =>
+        (
+          (await page
+            .getByTestId(`import-count-${key}`)
+            .locator('.ant-statistic-content')
+            .textContent()) ?? ''
+        ).trim();
+      expect(await count('create')).toBe('1份');
+      expect(await count('rejected')).toBe('1行');
+      const rejected = page.getByTestId('import-errors').locator('tbody tr.ant-table-row');
+      expect(await rejected.count()).toBe(1);
+      const cells = rejected.first().locator('td');
+      expect(((await cells.nth(0).textContent()) ?? '').trim()).toBe('6');
+      expect(((await cells.nth(1).textContent()) ?? '').trim()).toBe('项目名称');
+      expect(await cells.nth(2).textContent()).toContain('找不到项目"不存在的调度测试项目"');
+      expect(await validated.textContent()).toContain('尚未写入任何数据');
+      await shot(page, 'reports-06-import-validated');
+      await page.getByTestId('import-apply').click();
+      const applied = page.getByTestId('import-applied');
+      await applied.waitFor();
+      expect(await applied.textContent()).toContain('新填报 1 份报告');
+      expect(await applied.textContent()).toContain('1 行有问题未导入');
+
+      // the imported report in the month's list
+      await page.getByTestId('import-to-reports').click();
+      await page.waitForURL(/\/reports\?month=/);
+      await page.getByTestId('report-search').locator('input').fill('调度测试');
+      await page.getByTestId('report-search').locator('input').press('Enter');
+      const importedRow = page.locator('[data-testid="reports-list-table"] tr.ant-table-row', {
+        hasText: PROJECT_B,
+      });
+      await importedRow.waitFor();
+      expect(await importedRow.textContent()).toContain('860.25');
+      expect(await importedRow.textContent()).toContain('仓储区钢结构安装完成');
+      expect(await importedRow.textContent()).toContain('17.2%'); // 860.25 ÷ 5 000
+      const mineRow = page.locator('[data-testid="reports-list-table"] tr.ant-table-row', {
+        hasText: PROJECT_A,
+      });
+      expect(await mineRow.textContent()).toContain('1,250.50');
+      // the list sums the month's investment and counts the statuses
+      expect(await page.getByTestId('reports-summary').textContent()).toContain('应报');
+      await shot(page, 'reports-07-month-list');
+      // and on the project's page, marked as imported
+      await page.goto(`${server.url}/projects/${projectB}`);
+      await page.getByTestId('reports-section').waitFor();
+      await showYearOf(page, LAST_MONTH);
+      const importedMonth = page.locator(
+        `[data-testid="reports-table"] tr[data-month="${LAST_MONTH}"]`,
+      );
+      await importedMonth.waitFor();
+      expect(await importedMonth.textContent()).toContain('860.25');
+      expect(await importedMonth.textContent()).toContain('导入');
+
+      // ---------------------------------------------------------------- 关闭本月
+      // an edit is under way on the project page when the month is closed
+      const editor = await context.newPage();
+      const editorErrors = watchErrors(editor);
+      await editor.goto(`${server.url}/projects/${projectA}`);
+      await editor.getByTestId('reports-section').waitFor();
+      await showYearOf(editor, LAST_MONTH);
+      const editRow = editor.locator(
+        `[data-testid="reports-table"] tr[data-month="${LAST_MONTH}"]`,
+      );
+      await editRow.getByTestId('report-edit').click();
+      const edit = editor.getByRole('dialog', { name: `修改${label(LAST_MONTH)}调度报告` });
+      await edit.waitFor();
+      await edit.getByLabel('本月完成投资（万元）').fill('1300');
+
+      await page.bringToFront();
+      await page.goto(`${server.url}/reports?month=${LAST_MONTH}`);
+      const closure = page.getByTestId('month-closure');
+      await closure.waitFor();
+      expect(await closure.getAttribute('data-closed')).toBe('false');
+      await closure.getByTestId('close-month').click();
+      const confirm = page
+        .getByRole('dialog')
+        .filter({ hasText: `关闭郑州经济技术开发区${label(LAST_MONTH)}的调度？` });
+      await confirm.waitFor();
+      expect(await confirm.textContent()).toContain('将不能再填报、修改或导入');
+      await shot(page, 'reports-08-close-confirm', false);
+      await button(confirm, '确认关闭').click();
+      await page.locator('[data-testid="month-closure"][data-closed="true"]').waitFor();
+      expect(await page.getByTestId('month-closure').textContent()).toContain('已关闭');
+      // closed rows say so, and offer no changes
+      await page.getByTestId('month-closed').first().waitFor();
+      expect(await page.getByTestId('report-fill').count()).toBe(0);
+      expect(await page.getByTestId('report-edit').count()).toBe(0);
+      await shot(page, 'reports-09-closed');
+
+      // the edit begun before is refused, with the reason
+      await editor.bringToFront();
+      await button(edit, '保存').click();
+      const refused = edit.getByTestId('report-form-error');
+      await refused.waitFor();
+      expect(await refused.textContent()).toContain('调度已关闭');
+      expect(await refused.textContent()).toContain('重新开放');
+      await screenshot(editor, 'reports-10-change-refused', { fullPage: false });
+      await button(edit, '取消').click();
+      await editor.reload();
+      await editRow.waitFor();
+      expect(await editRow.textContent()).toContain('1,250.50');
+      expect(await editRow.textContent()).toContain('已关闭，不能修改');
+      expect(await editRow.getByTestId('report-edit').count()).toBe(0);
+      expect(editorErrors).toEqual([]);
+
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('手机上填报本月调度，责任单位在手机上销号', async () => {
+    // the district admin raises a problem for 经开区建设局 (from a phone too)
+    const adminContext = await browser.newContext(phone);
+    const admin = await adminContext.newPage();
+    const adminErrors = watchErrors(admin);
+    try {
+      await login(admin, server.url, 'jk_admin', DEMO_PASSWORD);
+      await admin.waitForURL(`${server.url}/`);
+      await admin.goto(`${server.url}/projects/${projectA}`);
+      const section = admin.getByTestId('reports-section');
+      await section.waitFor();
+      await admin.getByTestId('reports-cards').waitFor();
+      await admin.getByTestId('report-fill').click();
+      const form = admin.getByRole('dialog', { name: '填报月度调度' });
+      await form.waitFor();
+      // last month is closed now: this month is the one offered
+      expect(await form.getByTestId('report-month').textContent()).toContain(label(THIS_MONTH));
+      await form.getByLabel('本月完成投资（万元）').fill('980');
+      await form.getByLabel('形象进度').fill('3号车间屋面防水施工');
+      await form.locator('[data-testid="report-photos"] input[type="file"]').setInputFiles(photo());
+      await form.getByTestId('photo-item').waitFor();
+      // the phone camera is offered: images of any kind may be chosen, checked after
+      expect(
+        await form
+          .locator('[data-testid="report-photos"] input[type="file"]')
+          .getAttribute('accept'),
+      ).toBe('image/*');
+      const box = await form.locator('.ant-modal-content').boundingBox();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+      await screenshot(admin, 'reports-11-phone-form', { fullPage: false });
+      await button(form, '提交').click();
+      await form.waitFor({ state: 'hidden' });
+      const card = admin.locator(`[data-testid="report-card"][data-month="${THIS_MONTH}"]`);
+      await card.waitFor();
+      expect(await card.textContent()).toContain('980.00');
+      expect(await card.getByTestId('photo-thumb').count()).toBe(1);
+      const overflow = await pageOverflow(admin);
+      expect(overflow.document).toBeLessThanOrEqual(overflow.viewport);
+      await card.scrollIntoViewIfNeeded();
+      await screenshot(admin, 'reports-12-phone-listed', { fullPage: false });
+
+      await admin.getByTestId('problem-raise').click();
+      const raise = admin.getByRole('dialog', { name: `提出问题 · ${PROJECT_A}` });
+      await raise.waitFor();
+      await raise.getByLabel('问题', { exact: true }).fill('配套道路未贯通');
+      await choose(admin, raise.getByLabel('责任单位'), '经开区建设局');
+      await button(raise, '提出').click();
+      await raise.waitFor({ state: 'hidden' });
+      await admin
+        .getByTestId('problems-section')
+        .getByTestId('problem-card')
+        .filter({ hasText: '配套道路未贯通' })
+        .waitFor();
+      expect(adminErrors).toEqual([]);
+    } finally {
+      await adminContext.close();
+    }
+
+    // the unit officer finds it among his unit's problems and closes it
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    try {
+      await login(page, server.url, 'jk_unit', DEMO_PASSWORD);
+      await page.waitForURL(`${server.url}/`);
+      await page.getByTestId('menu-toggle').click();
+      await page.getByTestId('main-menu').getByRole('menuitem', { name: '问题台账' }).click();
+      await page.waitForURL('**/problems');
+      expect(
+        await page
+          .getByTestId('problem-scope')
+          .locator('.ant-segmented-item-selected')
+          .textContent(),
+      ).toBe('本单位');
+      const card = page.getByTestId('problem-card').filter({ hasText: '配套道路未贯通' });
+      await card.waitFor();
+      expect(await card.textContent()).toContain('经开区建设局');
+      // only his own unit's problems: every card names it
+      for (const text of await page.getByTestId('problem-card').allTextContents())
+        expect(text).toContain('经开区建设局');
+      // he may close, not edit or raise
+      expect(await card.getByTestId('problem-edit').count()).toBe(0);
+      let overflow = await pageOverflow(page);
+      expect(overflow.document).toBeLessThanOrEqual(overflow.viewport);
+      await shot(page, 'reports-13-phone-unit-ledger', false);
+
+      await card.getByTestId('problem-close').click();
+      const closing = page.getByRole('dialog', { name: '问题销号' });
+      await closing.waitFor();
+      await closing.getByLabel('销号依据').fill('经南八路东段已于本周贯通，现场照片附后');
+      await closing
+        .locator('[data-testid="problem-photo"] input[type="file"]')
+        .setInputFiles(photo());
+      await closing.getByTestId('photo-item').waitFor();
+      const box = await closing.locator('.ant-modal-content').boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+      await screenshot(page, 'reports-14-phone-close', { fullPage: false });
+      await button(closing, '确认销号').click();
+      await closing.waitFor({ state: 'hidden' });
+      await card.waitFor({ state: 'detached' });
+      // among the closed ones, with the evidence
+      await page.getByTestId('problem-filter-closed').click();
+      const closed = page.getByTestId('problem-card').filter({ hasText: '配套道路未贯通' });
+      await closed.waitFor();
+      expect(await closed.textContent()).toContain('经南八路东段已于本周贯通');
+      overflow = await pageOverflow(page);
+      expect(overflow.document).toBeLessThanOrEqual(overflow.viewport);
+      await shot(page, 'reports-15-phone-closed', false);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
