@@ -377,6 +377,12 @@ describe('月度调度、问题台账与导入', () => {
       await page.waitForURL(/\/reports\?month=/);
       await page.getByTestId('report-search').locator('input').fill('调度测试');
       await page.getByTestId('report-search').locator('input').press('Enter');
+      await page.waitForURL(/[?&]q=/);
+      // only the two projects of this test are left
+      await page
+        .getByTestId('report-filter-all')
+        .filter({ hasText: /^全部 2$/ })
+        .waitFor();
       const importedRow = page.locator('[data-testid="reports-list-table"] tr.ant-table-row', {
         hasText: PROJECT_B,
       });
@@ -432,8 +438,8 @@ describe('月度调度、问题台账与导入', () => {
       await button(confirm, '确认关闭').click();
       await page.locator('[data-testid="month-closure"][data-closed="true"]').waitFor();
       expect(await page.getByTestId('month-closure').textContent()).toContain('已关闭');
-      // closed rows say so, and offer no changes
-      await page.getByTestId('month-closed').first().waitFor();
+      // the list offers no changes any more
+      await page.getByTestId('reports-list-table').locator('tr.ant-table-row').first().waitFor();
       expect(await page.getByTestId('report-fill').count()).toBe(0);
       expect(await page.getByTestId('report-edit').count()).toBe(0);
       await shot(page, 'reports-09-closed');
@@ -487,7 +493,7 @@ describe('月度调度、问题台账与导入', () => {
           .locator('[data-testid="report-photos"] input[type="file"]')
           .getAttribute('accept'),
       ).toBe('image/*');
-      const box = await form.locator('.ant-modal-content').boundingBox();
+      const box = await form.boundingBox();
       expect(box!.x).toBeGreaterThanOrEqual(0);
       expect(box!.x + box!.width).toBeLessThanOrEqual(390);
       await screenshot(admin, 'reports-11-phone-form', { fullPage: false });
@@ -505,14 +511,14 @@ describe('月度调度、问题台账与导入', () => {
       await admin.getByTestId('problem-raise').click();
       const raise = admin.getByRole('dialog', { name: `提出问题 · ${PROJECT_A}` });
       await raise.waitFor();
-      await raise.getByLabel('问题', { exact: true }).fill('配套道路未贯通');
+      await raise.getByLabel('问题', { exact: true }).fill('经南八路东段道路未贯通');
       await choose(admin, raise.getByLabel('责任单位'), '经开区建设局');
       await button(raise, '提出').click();
       await raise.waitFor({ state: 'hidden' });
       await admin
         .getByTestId('problems-section')
         .getByTestId('problem-card')
-        .filter({ hasText: '配套道路未贯通' })
+        .filter({ hasText: '经南八路东段道路未贯通' })
         .waitFor();
       expect(adminErrors).toEqual([]);
     } finally {
@@ -535,7 +541,7 @@ describe('月度调度、问题台账与导入', () => {
           .locator('.ant-segmented-item-selected')
           .textContent(),
       ).toBe('本单位');
-      const card = page.getByTestId('problem-card').filter({ hasText: '配套道路未贯通' });
+      const card = page.getByTestId('problem-card').filter({ hasText: '经南八路东段道路未贯通' });
       await card.waitFor();
       expect(await card.textContent()).toContain('经开区建设局');
       // only his own unit's problems: every card names it
@@ -555,7 +561,7 @@ describe('月度调度、问题台账与导入', () => {
         .locator('[data-testid="problem-photo"] input[type="file"]')
         .setInputFiles(photo());
       await closing.getByTestId('photo-item').waitFor();
-      const box = await closing.locator('.ant-modal-content').boundingBox();
+      const box = await closing.boundingBox();
       expect(box!.x + box!.width).toBeLessThanOrEqual(390);
       await screenshot(page, 'reports-14-phone-close', { fullPage: false });
       await button(closing, '确认销号').click();
@@ -563,7 +569,7 @@ describe('月度调度、问题台账与导入', () => {
       await card.waitFor({ state: 'detached' });
       // among the closed ones, with the evidence
       await page.getByTestId('problem-filter-closed').click();
-      const closed = page.getByTestId('problem-card').filter({ hasText: '配套道路未贯通' });
+      const closed = page.getByTestId('problem-card').filter({ hasText: '经南八路东段道路未贯通' });
       await closed.waitFor();
       expect(await closed.textContent()).toContain('经南八路东段已于本周贯通');
       overflow = await pageOverflow(page);

@@ -113,18 +113,20 @@ export default function ProblemsPage() {
       value: s,
       label: (
         <span data-testid={`problem-filter-${s}`} style={{ whiteSpace: 'nowrap' }}>
-          <span
-            aria-hidden
-            style={{
-              display: 'inline-block',
-              width: 8,
-              height: 8,
-              borderRadius: '50%',
-              background: dotColors[s],
-              marginInlineEnd: 4,
-            }}
-          />
-          {problemStatusLabels[s]}
+          {!phone && (
+            <span
+              aria-hidden
+              style={{
+                display: 'inline-block',
+                width: 8,
+                height: 8,
+                borderRadius: '50%',
+                background: dotColors[s],
+                marginInlineEnd: 4,
+              }}
+            />
+          )}
+          {phone && s === 'overdue' ? '逾期' : problemStatusLabels[s]}
           {counts ? ` ${counts[s]}` : ''}
         </span>
       ),

@@ -7,6 +7,7 @@ import {
   Card,
   Flex,
   Form,
+  Grid,
   Input,
   Modal,
   Table,
@@ -46,6 +47,7 @@ export function MonthClosures({ month }: { month: string }) {
   const { message, modal } = App.useApp();
   const mayClose = MONTH_CLOSERS.includes(me.role);
   const mayReopen = MONTH_REOPENERS.includes(me.role);
+  const phone = !Grid.useBreakpoint().md;
   const over = month < currentMonth();
   const [reopening, setReopening] = useState<{ code: string; name: string } | null>(null);
   const closures = useQuery({
@@ -153,17 +155,23 @@ export function MonthClosures({ month }: { month: string }) {
             : `${single.regionName}${monthLabel(month)}的调度填报中：${countsText(single.counts)}`
         }
         description={
-          single.closed
-            ? '已关闭的月份不能再填报、修改或导入；确需调整请联系市级管理员重新开放。'
-            : mayClose
-              ? `调度会后请关闭本月。${closingText('', month)}`
-              : undefined
+          <Flex vertical gap={8} align="flex-start">
+            {single.closed
+              ? '已关闭的月份不能再填报、修改或导入；确需调整请联系市级管理员重新开放。'
+              : mayClose
+                ? `调度会后请关闭本月。${closingText('', month)}`
+                : null}
+            {/* on a phone the button goes below the text, which keeps its width */}
+            {phone && (closeButton(single) ?? reopenButton(single))}
+          </Flex>
         }
         action={
-          <Flex gap={8} wrap>
-            {closeButton(single)}
-            {reopenButton(single)}
-          </Flex>
+          phone ? undefined : (
+            <Flex gap={8} wrap>
+              {closeButton(single)}
+              {reopenButton(single)}
+            </Flex>
+          )
         }
       />
     );

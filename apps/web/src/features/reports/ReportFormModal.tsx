@@ -123,7 +123,8 @@ export function ReportFormModal(props: {
         if (current.closed) setError({ title: closedExplanation(current.month), closed: true });
         else setConflict({ had: base, current, mine });
       } else if (isApiError(e, 'REPORT_MONTH_CLOSED')) {
-        setError({ title: errorText(e), closed: true });
+        const m = base?.month ?? v.month;
+        setError({ title: m ? closedExplanation(m) : errorText(e), closed: true });
       } else if (isApiError(e, 'REPORT_EXISTS')) {
         setError({
           title: `${v.month ? monthLabel(v.month) : '该月'}已有人填报，请关闭后在列表中修改已有的报告`,
@@ -256,17 +257,12 @@ export function ReportFormModal(props: {
               data-testid="report-progress"
             />
           </Form.Item>
-          <Form.Item
-            label="存在问题"
-            name="problems"
-            rules={[zodRule(plainText(2000))]}
-            extra="需要责任单位跟进解决的，请在项目的问题台账中“提出问题”"
-          >
+          <Form.Item label="存在问题" name="problems" rules={[zodRule(plainText(2000))]}>
             <Input.TextArea
               autoSize={{ minRows: 2, maxRows: 6 }}
               maxLength={2000}
               showCount
-              placeholder="没有可不填"
+              placeholder="没有可不填；需要责任单位跟进解决的，请在问题台账中“提出问题”"
               data-testid="report-problems"
             />
           </Form.Item>

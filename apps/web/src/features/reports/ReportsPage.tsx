@@ -138,10 +138,14 @@ export default function ReportsPage() {
 
   const saved = (_r: MonthlyReport) => void qc.invalidateQueries({ queryKey: reportKeys.all });
 
+  const data = list.data;
+  // the whole month closed (a district's view): the notice above says so once
+  const allClosed = !!data && data.items.length > 0 && data.items.every((r) => r.closed);
+
   const action = (r: ReportListItem): ReactNode => {
     if (!submit) return null;
     if (r.closed)
-      return r.report || isReportable(r.stage) ? (
+      return !allClosed && (r.report || isReportable(r.stage)) ? (
         <Typography.Text type="secondary" style={{ fontSize: 12 }} title={closedExplanation(month)}>
           已关闭
         </Typography.Text>
@@ -176,7 +180,7 @@ export default function ReportsPage() {
   const statusCell = (r: ReportListItem) => (
     <Flex gap={4} wrap>
       <ReportStatusTag status={r.status} />
-      {r.closed && <ClosedTag month={month} />}
+      {r.closed && !allClosed && <ClosedTag month={month} />}
     </Flex>
   );
 
@@ -273,7 +277,7 @@ export default function ReportsPage() {
           <Typography.Text type="secondary">—</Typography.Text>
         ),
     },
-    ...(submit
+    ...(submit && !allClosed
       ? [
           {
             title: '操作',
@@ -286,7 +290,6 @@ export default function ReportsPage() {
       : []),
   ];
 
-  const data = list.data;
   const counts = data?.counts;
   const countOf = (s: ReportStatus) =>
     counts
@@ -301,18 +304,20 @@ export default function ReportsPage() {
       value: s,
       label: (
         <span data-testid={`report-filter-${s}`} style={{ whiteSpace: 'nowrap' }}>
-          <span
-            aria-hidden
-            style={{
-              display: 'inline-block',
-              width: 8,
-              height: 8,
-              borderRadius: '50%',
-              background: dotColors[s],
-              marginInlineEnd: 4,
-            }}
-          />
-          {reportStatusText[s]}
+          {!phone && (
+            <span
+              aria-hidden
+              style={{
+                display: 'inline-block',
+                width: 8,
+                height: 8,
+                borderRadius: '50%',
+                background: dotColors[s],
+                marginInlineEnd: 4,
+              }}
+            />
+          )}
+          {phone && s === 'late' ? '逾期' : reportStatusText[s]}
           {counts ? ` ${countOf(s)}` : ''}
         </span>
       ),
