@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleSchema } from './auth';
 import { pageOf, pageQuery, version } from './common';
 import { isoDate, projectStageSchema } from './projects';
 import { plainName, plainText, regionCode } from './text';
@@ -199,7 +200,7 @@ export const deleteMilestoneQuery = z.strictObject({ version: z.coerce.number().
 export const milestoneOwner = z.object({
   id: z.number(),
   displayName: z.string(),
-  role: z.string(),
+  role: roleSchema,
   regionName: z.string(),
   departmentName: z.string().nullable(),
 });

@@ -102,6 +102,8 @@ export interface MilestoneFilter {
   dueFrom?: string | undefined;
   dueTo?: string | undefined;
   q?: string | undefined;
+  /** keep overdue (red) nodes due before dueFrom: an old red node still needs attention */
+  keepOverdue?: boolean | undefined;
 }
 
 function filtered(db: Db, f: Omit<MilestoneFilter, 'status'>) {
@@ -111,7 +113,14 @@ function filtered(db: Db, f: Omit<MilestoneFilter, 'status'>) {
     .where(regionScopeFilter(f.regionPath ?? f.scopePath, 'milestones.region_code'));
   if (f.ownerUserId) q = q.where('milestones.owner_user_id', '=', f.ownerUserId);
   if (f.projectId) q = q.where('milestones.project_id', '=', f.projectId);
-  if (f.dueFrom) q = q.where('milestones.due_on', '>=', f.dueFrom);
+  if (f.dueFrom) {
+    const from = f.dueFrom;
+    q = f.keepOverdue
+      ? q.where((eb) =>
+          eb.or([eb('milestones.due_on', '>=', from), eb('milestones.status', '=', 'red')]),
+        )
+      : q.where('milestones.due_on', '>=', from);
+  }
   if (f.dueTo) q = q.where('milestones.due_on', '<=', f.dueTo);
   if (f.q) {
     const like = `%${escapeLike(f.q)}%`;

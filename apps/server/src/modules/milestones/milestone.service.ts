@@ -388,7 +388,10 @@ export async function listMilestones(
   };
 }
 
-/** 作战图: per project its nodes in the window; default window is this year. */
+/**
+ * 作战图: per project its nodes in the window (default: this year), plus any
+ * overdue node due before it: an old red node is exactly what the chart is for.
+ */
 export async function battleChart(
   db: Db,
   actor: Actor,
@@ -409,6 +412,7 @@ export async function battleChart(
     regionPath: region?.path,
     status: q.status,
     limit: q.limit,
+    keepOverdue: true,
     ...window,
   });
   const [milestones, projects] = await Promise.all([
@@ -426,7 +430,9 @@ export async function battleChart(
       leaderName: head.leader_name,
       milestones: milestones
         .filter((m) => m.project_id === id)
-        .filter((m) => m.due_on >= window.dueFrom && m.due_on <= window.dueTo)
+        .filter(
+          (m) => (m.due_on >= window.dueFrom || m.status === 'red') && m.due_on <= window.dueTo,
+        )
         .map(present),
     };
   });

@@ -337,7 +337,22 @@ describe('红黄绿灯', () => {
     );
     expect(all.body.truncated).toBe(false);
     for (const row of all.body.rows)
-      for (const m of row.milestones) expect(m.dueOn >= '2026-01-01' && m.dueOn <= '2027-12-31');
+      for (const m of row.milestones)
+        expect(m.dueOn >= '2026-01-01' && m.dueOn <= '2027-12-31', m.dueOn).toBe(true);
+  });
+
+  it('作战图 keeps an overdue node due before the window, and nothing else from before', async () => {
+    const res = await ctx.request(
+      'GET',
+      `/api/milestones/battle-chart?from=${today}&to=2027-12-31&limit=500`,
+      { as: jk },
+    );
+    const row = res.body.rows.find((r: { projectName: string }) => r.projectName === '亮灯项目');
+    expect(row).toBeDefined();
+    const early = row.milestones.filter((m: { dueOn: string }) => m.dueOn < today);
+    expect(early.length).toBeGreaterThan(0);
+    expect(early.every((m: { status: string }) => m.status === 'red')).toBe(true);
+    expect(res.body.counts.red).toBeGreaterThan(0);
   });
 });
 
