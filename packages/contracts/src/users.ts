@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { roleSchema } from './auth';
 import { pageQuery } from './common';
+import { creditCode } from './projects';
 import { phone, plainName, regionCode, username } from './text';
 
 export const user = z.object({
@@ -13,6 +14,8 @@ export const user = z.object({
   regionName: z.string(),
   departmentId: z.number().nullable(),
   departmentName: z.string().nullable(),
+  /** an enterprise user's company (统一社会信用代码): he reports for its projects */
+  creditCode: z.string().nullable(),
   disabled: z.boolean(),
   locked: z.boolean(),
   mustChangePassword: z.boolean(),
@@ -36,6 +39,8 @@ export const createUserRequest = z.strictObject({
   role: roleSchema,
   regionCode: regionCode,
   departmentId: z.number().int().positive().nullable().optional(),
+  /** enterprise users only */
+  creditCode: creditCode.nullable().optional(),
 });
 
 /** The generated one-time password is shown once to the admin. */
@@ -47,6 +52,8 @@ export const updateUserRequest = z.strictObject({
   role: roleSchema.optional(),
   regionCode: regionCode.optional(),
   departmentId: z.number().int().positive().nullable().optional(),
+  /** enterprise users only; cleared when the role changes to another */
+  creditCode: creditCode.nullable().optional(),
   disabled: z.boolean().optional(),
   version: z.number().int(),
 });

@@ -15,6 +15,22 @@ const readers: readonly Role[] = [
   'viewer',
 ];
 const admins: readonly Role[] = ['city_admin', 'district_admin'];
+/** an enterprise user too, for his company's projects */
+const reportReaders: readonly Role[] = [...readers, 'enterprise'];
+const submitters: readonly Role[] = [...admins, 'enterprise'];
+
+/**
+ * The fixture enterprise users (OWN and SIBLING) belong to the company that
+ * builds every fixture project (projectBody's 统一社会信用代码): the OWN one
+ * may report for them, the SIBLING one is still out of scope.
+ */
+async function enterprisesOwnFixtures(w: World) {
+  await w.ctx.db
+    .updateTable('users')
+    .set({ credit_code: projectBody('x').ownerCreditCode })
+    .where('username', 'in', [w.cast.own.enterprise, w.cast.sibling.enterprise])
+    .execute();
+}
 
 /** A 1×1 PNG. */
 export const tinyPng = () =>
@@ -80,6 +96,7 @@ function fixture(w: World): Promise<Fixture> {
   let f = fixtures.get(w);
   if (!f) {
     f = (async () => {
+      await enterprisesOwnFixtures(w);
       const projectId = await buildingProject(w, '调度目标项目');
       const report = await call(w, 'POST', `/api/projects/${projectId}/reports`, {
         month: thisMonth(),
@@ -132,17 +149,21 @@ const problemVersion = async (w: World, id: number) =>
 export const reportRouteSpecs: Record<string, RouteSpec> = {
   'POST /api/projects/:id/attachments': {
     kind: 'item',
-    roles: ['city_admin', 'district_admin', 'unit_officer'],
-    build: async (w) => ({
-      url: `/api/projects/${w.targetProjectId}/attachments?filename=site.png`,
-      upload: tinyPng(),
-    }),
+    roles: ['city_admin', 'district_admin', 'unit_officer', 'enterprise'],
+    build: async (w) => {
+      await enterprisesOwnFixtures(w);
+      return {
+        url: `/api/projects/${w.targetProjectId}/attachments?filename=site.png`,
+        upload: tinyPng(),
+      };
+    },
     audit: 'attachment.uploaded',
   },
   'GET /api/attachments/:id': {
     kind: 'item',
-    roles: readers,
+    roles: reportReaders,
     build: async (w) => {
+      await enterprisesOwnFixtures(w);
       const a = await call(
         w,
         'POST',
@@ -155,7 +176,7 @@ export const reportRouteSpecs: Record<string, RouteSpec> = {
   },
   'GET /api/reports': {
     kind: 'list',
-    roles: readers,
+    roles: reportReaders,
     build: async (w) => {
       await fixture(w);
       return { url: `/api/reports?month=${thisMonth()}&pageSize=200` };
@@ -248,12 +269,12 @@ export const reportRouteSpecs: Record<string, RouteSpec> = {
   },
   'GET /api/reports/:id': {
     kind: 'item',
-    roles: readers,
+    roles: reportReaders,
     build: async (w) => ({ url: `/api/reports/${(await fixture(w)).reportId}` }),
   },
   'PATCH /api/reports/:id': {
     kind: 'item',
-    roles: admins,
+    roles: submitters,
     build: async (w) => {
       const { reportId } = await fixture(w);
       return {
@@ -266,16 +287,19 @@ export const reportRouteSpecs: Record<string, RouteSpec> = {
   },
   'GET /api/projects/:id/reports': {
     kind: 'item',
-    roles: readers,
+    roles: reportReaders,
     build: async (w) => ({ url: `/api/projects/${(await fixture(w)).projectId}/reports` }),
   },
   'POST /api/projects/:id/reports': {
     kind: 'item',
-    roles: admins,
-    build: async (w) => ({
-      url: `/api/projects/${await buildingProject(w)}/reports`,
-      body: { month: thisMonth(), invested: '100.5', progress: '桩基施工', problems: '无' },
-    }),
+    roles: submitters,
+    build: async (w) => {
+      await enterprisesOwnFixtures(w);
+      return {
+        url: `/api/projects/${await buildingProject(w)}/reports`,
+        body: { month: thisMonth(), invested: '100.5', progress: '桩基施工', problems: '无' },
+      };
+    },
     audit: 'report.submitted',
     freeText: ['progress', 'problems'],
   },

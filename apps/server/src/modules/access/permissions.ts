@@ -18,16 +18,28 @@ export const permissions = {
   'campaign.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
   'campaign.present': ['city_admin', 'district_admin'],
   'campaign.manage': ['city_admin'],
-  'report.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
-  'report.submit': ['city_admin', 'district_admin'],
+  /** an enterprise: only his company's projects (checked in the service) */
+  'report.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer', 'enterprise'],
+  'report.submit': ['city_admin', 'district_admin', 'enterprise'],
+  /** region figures: closings, annual completion, the template listing the region's projects */
+  'report.overview': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
+  'report.import': ['city_admin', 'district_admin'],
   'report.close_month': ['city_admin', 'district_admin'],
   'report.reopen_month': ['city_admin'],
   'problem.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
   'problem.manage': ['city_admin', 'district_admin'],
   /** besides the admins, an officer of the problem's own unit (checked in the service) */
   'problem.close': ['city_admin', 'district_admin', 'unit_officer'],
-  'attachment.upload': ['city_admin', 'district_admin', 'unit_officer'],
-  'attachment.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
+  /** an enterprise: photos of his company's projects (checked in the service) */
+  'attachment.upload': ['city_admin', 'district_admin', 'unit_officer', 'enterprise'],
+  'attachment.read': [
+    'city_admin',
+    'district_admin',
+    'unit_officer',
+    'leader',
+    'viewer',
+    'enterprise',
+  ],
   'milestone.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
   'milestone.manage': ['city_admin', 'district_admin'],
   /** besides the admins, the node's own 责任人 (checked in the service) */

@@ -18,9 +18,10 @@ export type AttachmentMeta = NonNullable<Awaited<ReturnType<typeof findAttachmen
 export const findAttachmentMeta = (db: Db, id: number) =>
   db
     .selectFrom('attachments')
-    .innerJoin('regions', 'regions.code', 'attachments.region_code')
+    .innerJoin('projects', 'projects.id', 'attachments.project_id')
+    .innerJoin('regions', 'regions.code', 'projects.region_code')
     .select(meta)
-    .select('regions.path as region_path')
+    .select(['regions.path as region_path', 'projects.owner_credit_code'])
     .where('attachments.id', '=', id)
     .executeTakeFirst();
 

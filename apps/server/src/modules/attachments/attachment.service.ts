@@ -5,6 +5,7 @@ import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
 import { assertCan, assertPathInScope, auditActorOf, type Actor } from '../access';
 import { recordAudit } from '../audit';
+import { enterpriseCreditCode } from '../users';
 import * as repo from './attachment.repository';
 
 /**
@@ -68,10 +69,17 @@ async function readAtMost(stream: Readable, max: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** An enterprise user: only his company's projects (统一社会信用代码). */
+async function assertEnterpriseOwns(db: Db, actor: Actor, ownerCreditCode: string) {
+  const mine = await enterpriseCreditCode(db, actor);
+  if (mine !== undefined && mine !== ownerCreditCode) throw new DomainError('ENTERPRISE_NOT_OWNER');
+}
+
 async function projectInScope(db: Db, actor: Actor, projectId: number) {
   const p = await repo.findProjectOf(db, projectId);
   if (!p) throw new DomainError('PROJECT_NOT_FOUND');
   assertPathInScope(actor, p.region_path);
+  await assertEnterpriseOwns(db, actor, p.owner_credit_code);
   return p;
 }
 
@@ -119,6 +127,7 @@ export async function getAttachmentContent(db: Db, actor: Actor, id: number) {
   const a = await repo.findAttachmentMeta(db, id);
   if (!a) throw new DomainError('ATTACHMENT_NOT_FOUND');
   assertPathInScope(actor, a.region_path);
+  await assertEnterpriseOwns(db, actor, a.owner_credit_code);
   const row = await repo.findAttachmentData(db, id);
   if (!row) throw new DomainError('ATTACHMENT_NOT_FOUND');
   const d = row.data;

@@ -122,20 +122,14 @@ export function parseMonth(c: Cell): Parsed<string | null> {
 }
 
 export async function getReportImport(db: Db, actor: Actor, id: number): Promise<ProjectImport> {
-  assertCan(actor, 'report.submit');
+  assertCan(actor, 'report.import');
   return presentImport(await getImportInScope(db, actor, id, 'monthly_reports'));
 }
 
 export async function listReportImports(db: Db, actor: Actor): Promise<ProjectImport[]> {
-  assertCan(actor, 'report.submit');
+  assertCan(actor, 'report.import');
   return listImportsOf(db, actor, 'monthly_reports');
 }
-
-/** Importing is the project offices' work (an enterprise fills its own form). */
-const assertMayImport = (actor: Actor) => {
-  assertCan(actor, 'report.submit');
-  if (actor.role === 'enterprise') throw new DomainError('FORBIDDEN');
-};
 
 export async function startReportImport(
   db: Db,
@@ -143,7 +137,7 @@ export async function startReportImport(
   log: FastifyBaseLogger,
   upload: { filename: string; month?: string | undefined; stream: Readable },
 ): Promise<ProjectImport> {
-  assertMayImport(actor);
+  assertCan(actor, 'report.import');
   const { row, path } = await receiveUpload(db, actor, upload, {
     kind: 'monthly_reports',
     action: 'report.import_uploaded',
@@ -323,7 +317,7 @@ async function runValidation(
 
 /** Writes every valid row in one transaction, or none. */
 export async function applyReportImport(db: Db, actor: Actor, id: number): Promise<ProjectImport> {
-  assertMayImport(actor);
+  assertCan(actor, 'report.import');
   const who = auditActorOf(actor);
   const audit = { action: 'report.imported', entityType: 'report_import' };
   return applyStaged(db, actor, id, 'monthly_reports', audit, async (trx, imp) => {
@@ -400,7 +394,7 @@ const templateHeaders = [
  * projects in the user's scope that still owe that month's report.
  */
 export async function reportTemplate(db: Db, actor: Actor, month = defaultMonth()) {
-  assertCan(actor, 'report.read');
+  assertCan(actor, 'report.overview');
   const region = await getRegionInScope(db, actor, actor.activeRegionCode);
   const owing = await repo.monthPage(
     db,

@@ -381,7 +381,7 @@ export async function listClosures(
   actor: Actor,
   month = defaultMonth(),
 ): Promise<MonthClosure[]> {
-  assertCan(actor, 'report.read');
+  assertCan(actor, 'report.overview');
   const units = await unitsInView(db, actor);
   const [closures, counts] = await Promise.all([
     repo.closuresOf(
@@ -394,7 +394,6 @@ export async function listClosures(
       month,
       monthEnd: monthEnd(month),
       pastDeadline: pastDeadline(month),
-      ownerCreditCode: await enterpriseFilter(db, actor).creditCode(),
     }),
   ]);
   return units.map((u) => {
@@ -504,7 +503,7 @@ export async function annualCompletion(
   actor: Actor,
   q: { year?: number | undefined; regionCode?: string | undefined },
 ) {
-  assertCan(actor, 'report.read');
+  assertCan(actor, 'report.overview');
   const year = q.year ?? Number(currentMonth().slice(0, 4));
   const region = q.regionCode ? await getRegionInScope(db, actor, q.regionCode) : undefined;
   const view = region ?? (await getRegionInScope(db, actor, actor.activeRegionCode));

@@ -523,3 +523,124 @@ describe('photos', () => {
     expect(left.map((r) => r.id)).toEqual([used.id, fresh.id]);
   });
 });
+
+describe('an enterprise fills in its own projects', () => {
+  const code = projectBody('x').ownerCreditCode;
+  it("admins store the company's credit code on enterprise accounts only", async () => {
+    const created = await ctx.request('POST', '/api/users', {
+      as: jk,
+      body: {
+        username: 'haier_contact',
+        displayName: '海尔联络员',
+        role: 'enterprise',
+        regionCode: '410171',
+        creditCode: code.toLowerCase(),
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect(created.body.user.creditCode).toBe(code);
+    const wrongRole = await ctx.request('POST', '/api/users', {
+      as: jk,
+      body: {
+        username: 'viewer_with_code',
+        displayName: '查看',
+        role: 'viewer',
+        regionCode: '410171',
+        creditCode: code,
+      },
+    });
+    expect(wrongRole.body.issues[0]).toMatchObject({
+      path: 'creditCode',
+      message: '只有企业账号可以填写统一社会信用代码',
+    });
+    const badCode = await ctx.request('POST', '/api/users', {
+      as: jk,
+      body: {
+        username: 'bad_code',
+        displayName: '企业',
+        role: 'enterprise',
+        regionCode: '410171',
+        creditCode: '91410100MA9GL8K3X0',
+      },
+    });
+    expect(badCode.body.issues[0].path).toBe('creditCode');
+    // another role drops the code
+    const moved = await ctx.request('PATCH', `/api/users/${created.body.user.id}`, {
+      as: jk,
+      body: { role: 'viewer', version: created.body.user.version },
+    });
+    expect(moved.body.creditCode).toBeNull();
+    const back = await ctx.request('PATCH', `/api/users/${created.body.user.id}`, {
+      as: jk,
+      body: { role: 'enterprise', creditCode: code, version: moved.body.version },
+    });
+    expect(back.body.creditCode).toBe(code);
+  });
+
+  it('sees and reports only for projects with its credit code; no region figures, no imports', async () => {
+    await ctx.db
+      .updateTable('users')
+      .set({ must_change_password: false })
+      .where('username', '=', 'haier_contact')
+      .execute();
+    const ent = await ctx.sessionFor('haier_contact');
+    const own = await project('海尔压缩机项目（企业填报）');
+    const res = await ctx.request('POST', '/api/projects', {
+      as: city,
+      body: {
+        ...projectBody('别家企业的项目'),
+        ownerCreditCode: '91350100M000100Y43',
+        stage: 'building',
+      },
+    });
+    const foreign = res.body.id as number;
+    const mine = await submit(ent, own, { month: cur, invested: '88.8', progress: '设备安装' });
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    expect(mine.body.reporterName).toContain('haier_contact');
+    const other = await submit(ent, foreign, { month: cur, invested: '1' });
+    expect([other.status, other.body.code]).toEqual([403, 'ENTERPRISE_NOT_OWNER']);
+    const theirs = (await submit(jk, foreign, { month: cur, invested: '2' })).body;
+    expect((await ctx.request('GET', `/api/reports/${theirs.id}`, { as: ent })).body.code).toBe(
+      'ENTERPRISE_NOT_OWNER',
+    );
+    expect((await ctx.request('GET', `/api/projects/${foreign}/reports`, { as: ent })).status).toBe(
+      403,
+    );
+    const listed = await list(ent, `month=${cur}`);
+    const names = listed.items.map((i: { projectName: string }) => i.projectName);
+    expect(names).toContain('海尔压缩机项目（企业填报）');
+    expect(names).not.toContain('别家企业的项目');
+    // projectBody's code: every fixture project of this file is "his" except the foreign one
+    expect(names.length).toBe(listed.counts.total);
+
+    const photo = await ctx.request('POST', `/api/projects/${own}/attachments`, {
+      as: ent,
+      upload: tinyPng(),
+    });
+    expect(photo.status).toBe(200);
+    expect(
+      (
+        await ctx.request('POST', `/api/projects/${foreign}/attachments`, {
+          as: ent,
+          upload: tinyPng(),
+        })
+      ).body.code,
+    ).toBe('ENTERPRISE_NOT_OWNER');
+    for (const url of [
+      `/api/reports/closures?month=${cur}`,
+      '/api/reports/completion',
+      '/api/reports/import-template',
+      '/api/reports/imports',
+      '/api/problems',
+    ])
+      expect((await ctx.request('GET', url, { as: ent })).status, url).toBe(403);
+
+    // without a credit code an enterprise account sees and reports nothing
+    await ctx.createUser({ username: 'no_code', role: 'enterprise', region: '410171' });
+    const none = await ctx.sessionFor('no_code');
+    expect((await list(none, `month=${cur}`)).items).toEqual([]);
+    expect((await submit(none, own, { month: '2025-01', invested: '1' })).body.code).toBe(
+      'ENTERPRISE_NOT_OWNER',
+    );
+  });
+});

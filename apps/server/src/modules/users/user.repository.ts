@@ -12,6 +12,7 @@ const userColumns = [
   'users.role',
   'users.region_code',
   'users.department_id',
+  'users.credit_code',
   'users.must_change_password',
   'users.failed_attempts',
   'users.locked_until',
@@ -104,7 +105,7 @@ export const insertUser = (
     | 'department_id'
     | 'password_hash'
     | 'must_change_password'
-  >,
+  > & { credit_code?: string | null },
 ) => db.insertInto('users').values(u).returning('id').executeTakeFirstOrThrow();
 
 export async function updateUser(

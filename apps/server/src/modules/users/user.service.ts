@@ -24,6 +24,7 @@ export function presentUser(u: UserRow, now = new Date()): User {
     regionName: u.region_name,
     departmentId: u.department_id,
     departmentName: u.department_name,
+    creditCode: u.credit_code,
     disabled: u.disabled,
     locked: !!u.locked_until && u.locked_until > now,
     mustChangePassword: u.must_change_password,
@@ -74,6 +75,15 @@ async function checkDepartment(
   if (d.regionCode !== regionCode) throw new DomainError('DEPARTMENT_REGION_MISMATCH');
 }
 
+/** Only an enterprise account carries a company's 统一社会信用代码. */
+function checkCreditCode(role: Role, creditCode: string | null | undefined) {
+  if (creditCode && role !== 'enterprise')
+    throw new DomainError('VALIDATION_FAILED', {
+      message: '只有企业账号可以填写统一社会信用代码',
+      issues: [{ path: 'creditCode', message: '只有企业账号可以填写统一社会信用代码' }],
+    });
+}
+
 export async function createUser(
   db: Db,
   actor: Actor,
@@ -84,10 +94,12 @@ export async function createUser(
     role: Role;
     regionCode: string;
     departmentId?: number | null | undefined;
+    creditCode?: string | null | undefined;
   },
 ): Promise<{ user: User; initialPassword: string }> {
   assertCan(actor, 'user.manage');
   assertRoleAssignable(actor, input.role);
+  checkCreditCode(input.role, input.creditCode);
   const initialPassword = generatePassword();
   const passwordHash = await hashPassword(initialPassword);
   return db.transaction().execute(async (trx) => {
@@ -102,6 +114,7 @@ export async function createUser(
       role: input.role,
       region_code: input.regionCode,
       department_id: input.departmentId ?? null,
+      credit_code: input.creditCode ?? null,
       password_hash: passwordHash,
       must_change_password: true,
     });
@@ -127,6 +140,7 @@ export async function updateUser(
     role?: Role | undefined;
     regionCode?: string | undefined;
     departmentId?: number | null | undefined;
+    creditCode?: string | null | undefined;
     disabled?: boolean | undefined;
     version: number;
   },
@@ -151,6 +165,14 @@ export async function updateUser(
           ? current.department_id
           : null;
     await checkDepartment(trx, actor, departmentId, regionCode);
+    checkCreditCode(role, input.creditCode);
+    // another role drops the company's code
+    const creditCode =
+      role !== 'enterprise'
+        ? null
+        : input.creditCode !== undefined
+          ? input.creditCode
+          : current.credit_code;
     if (input.disabled && id === actor.userId) throw new DomainError('CANNOT_DISABLE_SELF');
     const ok = await repo.updateUser(trx, id, input.version, {
       ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
@@ -158,6 +180,7 @@ export async function updateUser(
       role,
       region_code: regionCode,
       department_id: departmentId,
+      credit_code: creditCode,
       ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
     });
     if (!ok) throw new DomainError('VERSION_CONFLICT', { current: before });
@@ -218,4 +241,21 @@ export async function unlockUser(db: Db, actor: Actor, id: number): Promise<User
     });
     return after;
   });
+}
+
+/**
+ * For an enterprise user: his company's 统一社会信用代码 ('' when none is
+ * stored, which matches no project); undefined for every other role.
+ */
+export async function enterpriseCreditCode(
+  db: Db,
+  actor: Pick<Actor, 'role' | 'userId'>,
+): Promise<string | undefined> {
+  if (actor.role !== 'enterprise') return undefined;
+  const u = await db
+    .selectFrom('users')
+    .select('credit_code')
+    .where('id', '=', actor.userId)
+    .executeTakeFirst();
+  return u?.credit_code ?? '';
 }

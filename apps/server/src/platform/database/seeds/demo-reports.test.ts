@@ -90,6 +90,15 @@ describe('demo monthly reports and problems', () => {
     expect(sniffImage(demoPhoto(1))).toBe('image/png');
   });
 
+  it("the demo enterprise account reports for its company's project under construction", async () => {
+    const ent = await ctx.sessionFor('jk_ent');
+    const res = await ctx.request('GET', `/api/reports?month=${lastMonth}`, { as: ent });
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((i: { projectName: string }) => i.projectName)).toEqual([
+      '一汽解放新能源商用车郑州基地',
+    ]);
+  });
+
   it('runs once', async () => {
     const before = await ctx.db.selectFrom('monthly_reports').select('id').execute();
     expect(await seedDemoReports(ctx.db)).toBe(0);

@@ -386,6 +386,20 @@ export async function seedDemoReports(db: Db, now = new Date()): Promise<number>
       problems++;
     }
 
+    // the demo enterprise account reports for 一汽解放's base (its credit code)
+    const faw = await trx
+      .selectFrom('projects')
+      .select('owner_credit_code')
+      .where('name', '=', '一汽解放新能源商用车郑州基地')
+      .executeTakeFirst();
+    if (faw)
+      await trx
+        .updateTable('users')
+        .set({ credit_code: faw.owner_credit_code, display_name: '一汽解放郑州基地 联络员' })
+        .where('username', '=', 'jk_ent')
+        .where('credit_code', 'is', null)
+        .execute();
+
     await recordAudit(trx, systemActor, {
       action: 'system.demo_seeded',
       entityType: 'monthly_report',
