@@ -447,6 +447,8 @@ export async function closeMonth(
     await trx
       .insertInto('report_month_closures')
       .values(closing.map((u) => ({ region_code: u, month: input.month, closed_by: who.name })))
+      // closed by someone else at the same moment: already closed is closed
+      .onConflict((oc) => oc.columns(['region_code', 'month']).doNothing())
       .execute();
     await recordAudit(trx, who, {
       action: 'report.month_closed',
