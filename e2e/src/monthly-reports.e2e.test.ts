@@ -328,8 +328,27 @@ describe('月度调度、问题台账与导入', () => {
       expect(events).toContain('销号');
       expect(await drawer.getByTestId('photo-thumb').count()).toBe(1);
       await shot(page, 'reports-05-problem-events', false);
-      await drawer.locator('.ant-drawer-close').click();
-      await drawer.waitFor({ state: 'hidden' });
+      // closed too early: reopened with the reason, then closed again
+      await drawer.getByTestId('problem-reopen').click();
+      const reopen = page.getByRole('dialog', { name: '重新打开问题' });
+      await reopen.waitFor();
+      await reopen.getByLabel('原因').fill('现场核查发现增容线路尚未接通');
+      await button(reopen, '重新打开').click();
+      await reopen.waitFor({ state: 'hidden' });
+      await problemRow
+        .getByTestId('problem-status')
+        .filter({ hasText: /^未销号$/ })
+        .waitFor();
+      await problemRow.getByTestId('problem-close').click();
+      await closing.waitFor();
+      await closing.getByLabel('销号依据').fill('增容线路已接通送电，郑电〔2026〕118号');
+      await button(closing, '确认销号').click();
+      await closing.waitFor({ state: 'hidden' });
+      await problemRow
+        .getByTestId('problem-status')
+        .filter({ hasText: /^已销号$/ })
+        .waitFor();
+      expect(await problemRow.textContent()).toContain('郑电〔2026〕118号');
 
       // ---------------------------------------------------------------- 导入月度调度
       await page.getByTestId('main-menu').getByRole('menuitem', { name: '月度调度' }).click();
