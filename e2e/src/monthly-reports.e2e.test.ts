@@ -485,7 +485,7 @@ describe('月度调度、问题台账与导入', () => {
     }
   });
 
-  it('手机上填报本月调度，责任单位在手机上销号', async () => {
+  it('手机上填报本月调度（区县管理员、企业），责任单位在手机上销号', async () => {
     // the district admin raises a problem for 经开区建设局 (from a phone too)
     const adminContext = await browser.newContext(phone);
     const admin = await adminContext.newPage();
@@ -539,9 +539,64 @@ describe('月度调度、问题台账与导入', () => {
         .getByTestId('problem-card')
         .filter({ hasText: '经南八路东段道路未贯通' })
         .waitFor();
+      // the company of the test projects gets the demo enterprise account
+      await admin.evaluate(async (code) => {
+        const me = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+        const list = (await (await fetch('/api/users?q=jk_ent&page=1&pageSize=5')).json()) as {
+          items: Array<{ id: number; username: string; version: number }>;
+        };
+        const user = list.items.find((u) => u.username === 'jk_ent')!;
+        const res = await fetch(`/api/users/${user.id}`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+          body: JSON.stringify({ creditCode: code, version: user.version }),
+        });
+        if (!res.ok) throw new Error(`设置企业信用代码失败：${res.status} ${await res.text()}`);
+      }, CREDIT_CODE);
       expect(adminErrors).toEqual([]);
     } finally {
       await adminContext.close();
+    }
+
+    // an enterprise reports for its own company's projects from a phone
+    const entContext = await browser.newContext(phone);
+    const ent = await entContext.newPage();
+    const entErrors = watchErrors(ent);
+    try {
+      await login(ent, server.url, 'jk_ent', DEMO_PASSWORD);
+      await ent.waitForURL(`${server.url}/`);
+      await ent.getByTestId('menu-toggle').click();
+      await ent.getByTestId('main-menu').getByRole('menuitem', { name: '月度调度' }).click();
+      await ent.waitForURL('**/reports');
+      await ent.goto(`${server.url}/reports?month=${THIS_MONTH}`);
+      const card = ent.getByTestId('report-item-card').filter({ hasText: PROJECT_B });
+      await card.waitFor();
+      // only its own company's projects, without the region's figures or project pages
+      for (const text of await ent.getByTestId('report-item-card').allTextContents())
+        expect(text).toMatch(/调度测试/);
+      expect(await ent.getByTestId('report-project-link').count()).toBe(0);
+      expect(await ent.getByTestId('completion-card').count()).toBe(0);
+      expect(await ent.getByTestId('month-closure').count()).toBe(0);
+      expect(await ent.getByTestId('reports-import').count()).toBe(0);
+      await card.getByTestId('report-fill').click();
+      const form = ent.getByRole('dialog', { name: '填报月度调度' });
+      await form.waitFor();
+      expect(await form.getByTestId('report-month').textContent()).toContain(label(THIS_MONTH));
+      await form.getByLabel('本月完成投资（万元）').fill('432.1');
+      await form.getByLabel('形象进度').fill('仓库屋面板铺设完成');
+      await form.locator('[data-testid="report-photos"] input[type="file"]').setInputFiles(photo());
+      await form.getByTestId('photo-item').waitFor();
+      await screenshot(ent, 'reports-13a-phone-enterprise-form', { fullPage: false });
+      await button(form, '提交').click();
+      await form.waitFor({ state: 'hidden' });
+      await card.getByTestId('report-status').filter({ hasText: '已报' }).waitFor();
+      expect(await card.textContent()).toContain('432.10');
+      const overflow = await pageOverflow(ent);
+      expect(overflow.document).toBeLessThanOrEqual(overflow.viewport);
+      await shot(ent, 'reports-13b-phone-enterprise-list', false);
+      expect(entErrors).toEqual([]);
+    } finally {
+      await entContext.close();
     }
 
     // the unit officer finds it among his unit's problems and closes it

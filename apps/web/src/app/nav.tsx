@@ -70,12 +70,12 @@ export const pages = {
     icon: <ProjectOutlined />,
     roles: PROJECT_READERS,
   },
-  /** report.read has the same roles as project.read */
+  /** report.read: the project readers, and enterprises for their own company's projects */
   reports: {
     path: '/reports',
     label: '月度调度',
     icon: <ReconciliationOutlined />,
-    roles: PROJECT_READERS,
+    roles: [...PROJECT_READERS, 'enterprise'],
   },
   /** problem.read has the same roles as project.read */
   problems: {

@@ -4,7 +4,7 @@ import { AppLayout } from './AppLayout';
 import { GuestOnly, FORCED_PASSWORD_PATH, NotFound, RequireAuth, RequireRole } from './guards';
 import { pages, type NavPage } from './nav';
 import { PROJECT_MANAGERS } from '../features/projects/model';
-import { REPORT_SUBMITTERS } from '../features/reports/model';
+import { REPORT_IMPORTERS } from '../features/reports/model';
 import LoginPage from '../features/auth/LoginPage';
 import ForcedPasswordPage from '../features/auth/ForcedPasswordPage';
 import HomePage from '../features/home/HomePage';
@@ -31,11 +31,11 @@ const ProblemsPage = lazy(() => import('../features/problems/ProblemsPage'));
 
 /** 项目导入: project.manage */
 const importPage: NavPage = { ...pages.projects, label: '项目导入', roles: PROJECT_MANAGERS };
-/** 导入月度调度: report.submit */
+/** 导入月度调度: report.import */
 const reportImportPage: NavPage = {
   ...pages.reports,
   label: '导入月度调度',
-  roles: REPORT_SUBMITTERS,
+  roles: REPORT_IMPORTERS,
 };
 
 export function AppRoutes() {

@@ -1,6 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { Alert, App, Descriptions, Form, Grid, Input, Modal, Select, Typography } from 'antd';
 import { plainText, reportDeadline, type Attachment, type MonthlyReport } from '@xiangmu/contracts';
+import { useMe } from '../../app/auth';
 import { errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { reportsApi } from './api';
@@ -45,6 +46,7 @@ export function ReportFormModal(props: {
   onClose: () => void;
   onSaved: (r: MonthlyReport) => void;
 }) {
+  const me = useMe();
   const { message } = App.useApp();
   const screens = Grid.useBreakpoint();
   const phone = !screens.sm;
@@ -262,7 +264,11 @@ export function ReportFormModal(props: {
               autoSize={{ minRows: 2, maxRows: 6 }}
               maxLength={2000}
               showCount
-              placeholder="没有可不填；需要责任单位跟进解决的，请在问题台账中“提出问题”"
+              placeholder={
+                me.role === 'enterprise'
+                  ? '没有可不填；需要政府部门协调解决的，请写明事项'
+                  : '没有可不填；需要责任单位跟进解决的，请在问题台账中“提出问题”'
+              }
               data-testid="report-problems"
             />
           </Form.Item>

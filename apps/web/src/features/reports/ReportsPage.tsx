@@ -41,6 +41,8 @@ import {
   isMonth,
   isReportable,
   monthLabel,
+  REPORT_IMPORTERS,
+  REPORT_OVERVIEW,
   reportKeys,
   reportStatusOrder,
   reportStatusText,
@@ -83,6 +85,9 @@ export default function ReportsPage() {
   const regionCode = params.get('region') ?? undefined;
   const page = Math.max(1, Number(params.get('page')) || 1);
   const submit = canSubmitReports(me.role);
+  /** the region's figures and project pages: government roles; an enterprise sees its own projects */
+  const overview = REPORT_OVERVIEW.includes(me.role);
+  const mayImport = REPORT_IMPORTERS.includes(me.role);
   const [form, setForm] = useState<{
     project: { id: number; name: string };
     mode: ReportFormMode;
@@ -192,9 +197,7 @@ export default function ReportsPage() {
       fixed: 'left',
       render: (_, r) => (
         <Flex vertical>
-          <Link to={`/projects/${r.projectId}`} data-testid="report-project-link">
-            {r.projectName}
-          </Link>
+          <ProjectName item={r} link={overview} />
           <Flex gap={6} align="center" wrap>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {r.regionName}
@@ -342,9 +345,13 @@ export default function ReportsPage() {
     <>
       <PageHeader
         title="月度调度"
-        description={`${me.activeRegionName}及下级区域：当月底处于“在建”阶段的项目须报送当月完成投资与形象进度，次月${REPORT_DEADLINE_DAY}日前报送为按时`}
+        description={
+          overview
+            ? `${me.activeRegionName}及下级区域：当月底处于“在建”阶段的项目须报送当月完成投资与形象进度，次月${REPORT_DEADLINE_DAY}日前报送为按时`
+            : `本企业建设的项目：每月报送当月完成投资、形象进度和现场照片，次月${REPORT_DEADLINE_DAY}日前报送为按时`
+        }
         extra={
-          submit && (
+          mayImport && (
             <Button
               icon={<UploadOutlined />}
               onClick={() => navigate(`/reports/import?month=${month}`)}
@@ -370,15 +377,17 @@ export default function ReportsPage() {
                 aria-label="调度月份"
                 data-testid="report-month-picker"
               />
-              <RegionTreeSelect
-                allowClear
-                maxLevel="street"
-                placeholder="全部区域"
-                value={regionCode}
-                onChange={(v) => set({ region: v })}
-                style={{ width: phone ? 'calc(100% - 148px)' : 200 }}
-                data-testid="report-filter-region"
-              />
+              {overview && (
+                <RegionTreeSelect
+                  allowClear
+                  maxLevel="street"
+                  placeholder="全部区域"
+                  value={regionCode}
+                  onChange={(v) => set({ region: v })}
+                  style={{ width: phone ? 'calc(100% - 148px)' : 200 }}
+                  data-testid="report-filter-region"
+                />
+              )}
               <Input.Search
                 allowClear
                 placeholder="项目名称或拼音首字母"
@@ -414,7 +423,7 @@ export default function ReportsPage() {
           </Flex>
         </Card>
 
-        <MonthClosures month={month} />
+        {overview && <MonthClosures month={month} />}
 
         <Card size="small" title={`${monthLabel(month)}调度情况`}>
           {list.isError && <QueryError error={list.error} onRetry={() => void list.refetch()} />}
@@ -424,6 +433,7 @@ export default function ReportsPage() {
               {(data?.items ?? []).map((r) => (
                 <ReportItemCard
                   key={r.projectId}
+                  link={overview}
                   item={r}
                   status={statusCell(r)}
                   action={action(r)}
@@ -464,7 +474,7 @@ export default function ReportsPage() {
           )}
         </Card>
 
-        <CompletionCard year={Number(month.slice(0, 4))} regionCode={regionCode} />
+        {overview && <CompletionCard year={Number(month.slice(0, 4))} regionCode={regionCode} />}
       </Flex>
 
       {form && (
@@ -490,8 +500,26 @@ export default function ReportsPage() {
   );
 }
 
+/** The project's name, linked to its page for those who may open it (not an enterprise). */
+function ProjectName({ item, link }: { item: ReportListItem; link: boolean }) {
+  return link ? (
+    <Link to={`/projects/${item.projectId}`} data-testid="report-project-link">
+      {item.projectName}
+    </Link>
+  ) : (
+    <Typography.Text strong data-testid="report-project-name">
+      {item.projectName}
+    </Typography.Text>
+  );
+}
+
 /** One project of the month on a phone. */
-function ReportItemCard(props: { item: ReportListItem; status: ReactNode; action: ReactNode }) {
+function ReportItemCard(props: {
+  item: ReportListItem;
+  link: boolean;
+  status: ReactNode;
+  action: ReactNode;
+}) {
   const r = props.item;
   return (
     <Card
@@ -502,9 +530,7 @@ function ReportItemCard(props: { item: ReportListItem; status: ReactNode; action
     >
       <Flex justify="space-between" align="flex-start" gap={8}>
         <Flex vertical style={{ minWidth: 0 }}>
-          <Link to={`/projects/${r.projectId}`} data-testid="report-project-link">
-            {r.projectName}
-          </Link>
+          <ProjectName item={r} link={props.link} />
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {r.regionName}
           </Typography.Text>

@@ -14,21 +14,31 @@ import {
  * Mirrors the server's permission table (apps/server/src/modules/access/permissions.ts);
  * the server enforces it, the UI only hides what would be refused.
  */
+/** report.read: an enterprise sees only its own company's projects (checked on the server) */
 export const REPORT_READERS: readonly Role[] = [
   'city_admin',
   'district_admin',
   'unit_officer',
   'leader',
   'viewer',
+  'enterprise',
 ];
-/** report.submit: fill in and edit, import */
-export const REPORT_SUBMITTERS: readonly Role[] = ['city_admin', 'district_admin'];
+/** report.submit: fill in and edit (an enterprise: its own company's projects) */
+export const REPORT_SUBMITTERS: readonly Role[] = ['city_admin', 'district_admin', 'enterprise'];
+/** report.overview: the region's figures (closings, annual completion, the template) */
+export const REPORT_OVERVIEW: readonly Role[] = [
+  'city_admin',
+  'district_admin',
+  'unit_officer',
+  'leader',
+  'viewer',
+];
+/** report.import */
+export const REPORT_IMPORTERS: readonly Role[] = ['city_admin', 'district_admin'];
 /** report.close_month */
 export const MONTH_CLOSERS: readonly Role[] = ['city_admin', 'district_admin'];
 /** report.reopen_month */
 export const MONTH_REOPENERS: readonly Role[] = ['city_admin'];
-/** attachment.upload */
-export const PHOTO_UPLOADERS: readonly Role[] = ['city_admin', 'district_admin', 'unit_officer'];
 
 export const canSubmitReports = (role: Role) => REPORT_SUBMITTERS.includes(role);
 export const isReportable = (stage: ProjectStage) =>
