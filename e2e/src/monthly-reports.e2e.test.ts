@@ -428,7 +428,8 @@ describe('月度调度、问题台账与导入', () => {
       expect(await importedMonth.textContent()).toContain('导入');
 
       // ---------------------------------------------------------------- 关闭本月
-      // an edit is under way on the project page when the month is closed
+      // ---------------------------------------------------------------- 修改与版本冲突
+      // two people edit the same report: the second save meets the first one
       const editor = await context.newPage();
       const editorErrors = watchErrors(editor);
       await editor.goto(`${server.url}/projects/${projectA}`);
@@ -441,6 +442,40 @@ describe('月度调度、问题台账与导入', () => {
       const edit = editor.getByRole('dialog', { name: `修改${label(LAST_MONTH)}调度报告` });
       await edit.waitFor();
       await edit.getByLabel('本月完成投资（万元）').fill('1300');
+
+      await page.goto(`${server.url}/projects/${projectA}`);
+      await page.getByTestId('reports-section').waitFor();
+      await showYearOf(page, LAST_MONTH);
+      await row.getByTestId('report-edit').click();
+      const other = page.getByRole('dialog', { name: `修改${label(LAST_MONTH)}调度报告` });
+      await other.waitFor();
+      await other.getByLabel('形象进度').fill('1号厂房主体封顶，2号厂房钢结构吊装完成80%');
+      await button(other, '保存').click();
+      await other.waitFor({ state: 'hidden' });
+      await row.filter({ hasText: '吊装完成80%' }).waitFor();
+
+      await editor.bringToFront();
+      await button(edit, '保存').click();
+      const conflict = editor.getByRole('dialog', { name: '报告已被他人修改' });
+      await conflict.waitFor();
+      const diff = (await conflict.getByTestId('report-conflict-table').textContent()) ?? '';
+      expect(diff).toContain('1,300.00万元'); // mine
+      expect(diff).toContain('吊装完成80%'); // theirs
+      await screenshot(editor, 'reports-08a-conflict', { fullPage: false });
+      await conflict.getByTestId('report-conflict-keep-mine').click();
+      await conflict.waitFor({ state: 'hidden' });
+      // my amount, their progress
+      expect(await edit.getByLabel('形象进度').inputValue()).toContain('吊装完成80%');
+      expect(await edit.getByLabel('本月完成投资（万元）').inputValue()).toBe('1300');
+      await button(edit, '保存').click();
+      await edit.waitFor({ state: 'hidden' });
+      await editRow.filter({ hasText: '1,300.00' }).waitFor();
+      expect(await editRow.textContent()).toContain('吊装完成80%');
+
+      // an edit is under way when the month is closed
+      await editRow.getByTestId('report-edit').click();
+      await edit.waitFor();
+      await edit.getByLabel('本月完成投资（万元）').fill('1350');
 
       await page.bringToFront();
       await page.goto(`${server.url}/reports?month=${LAST_MONTH}`);
@@ -474,7 +509,7 @@ describe('月度调度、问题台账与导入', () => {
       await button(edit, '取消').click();
       await editor.reload();
       await editRow.waitFor();
-      expect(await editRow.textContent()).toContain('1,250.50');
+      expect(await editRow.textContent()).toContain('1,300.00');
       expect(await editRow.textContent()).toContain('已关闭，不能修改');
       expect(await editRow.getByTestId('report-edit').count()).toBe(0);
       expect(editorErrors).toEqual([]);

@@ -27,7 +27,8 @@ export const reportFieldsOf = (r: MonthlyReport): ReportFields => ({
   photoIds: r.photos.map((p) => p.id),
 });
 
-const same = (k: Field, a: ReportFields, b: ReportFields) =>
+/** Whether two versions of a field are the same (amounts compared as numbers). */
+export const sameField = (k: Field, a: ReportFields, b: ReportFields) =>
   k === 'photoIds'
     ? a.photoIds.join(',') === b.photoIds.join(',')
     : k === 'invested'
@@ -68,14 +69,15 @@ export function ReportConflictModal(props: {
     const had = reportFieldsOf(c.had);
     const theirs = reportFieldsOf(c.current);
     rows = (Object.keys(fieldLabels) as Field[])
-      .filter((k) => !same(k, had, theirs) || !same(k, had, c.mine))
+      .filter((k) => !sameField(k, had, theirs) || !sameField(k, had, c.mine))
       .map((k) => ({
         key: k,
         label: fieldLabels[k],
         had: show(k, had),
         theirs: show(k, theirs),
-        mine: same(k, had, c.mine) ? null : show(k, c.mine),
-        clash: !same(k, had, theirs) && !same(k, had, c.mine) && !same(k, theirs, c.mine),
+        mine: sameField(k, had, c.mine) ? null : show(k, c.mine),
+        clash:
+          !sameField(k, had, theirs) && !sameField(k, had, c.mine) && !sameField(k, theirs, c.mine),
       }));
   }
 

@@ -7,7 +7,12 @@ import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { reportsApi } from './api';
 import { formatWan, monthLabel, PHOTO_LIMIT, wanInputProblem, wanInputValue } from './model';
 import { PhotoUploader } from './Photos';
-import { ReportConflictModal, type ReportFields } from './ReportConflictModal';
+import {
+  ReportConflictModal,
+  reportFieldsOf,
+  sameField,
+  type ReportFields,
+} from './ReportConflictModal';
 import { closedExplanation } from './tags';
 
 interface Values {
@@ -304,7 +309,16 @@ export function ReportFormModal(props: {
           props.onSaved(current);
         }}
         onKeepMine={() => {
-          const current = conflict!.current;
+          // what the user changed stays; everything else becomes the saved version
+          const { had, current, mine } = conflict!;
+          const before = reportFieldsOf(had);
+          const keep = (k: keyof ReportFields) => !sameField(k, before, mine);
+          form.setFieldsValue({
+            ...(keep('invested') ? {} : { invested: current.invested }),
+            ...(keep('progress') ? {} : { progress: current.progress }),
+            ...(keep('problems') ? {} : { problems: current.problems }),
+          });
+          if (!keep('photoIds')) setPhotos(current.photos);
           setBase(current);
           setConflict(null);
           props.onSaved(current);
