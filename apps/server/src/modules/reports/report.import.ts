@@ -322,6 +322,14 @@ export async function applyReportImport(db: Db, actor: Actor, id: number): Promi
   const audit = { action: 'report.imported', entityType: 'report_import' };
   return applyStaged(db, actor, id, 'monthly_reports', audit, async (trx, imp) => {
     const rows = sql`project_import_rows r`;
+    const { rows: touched } = await sql<{ month: string }>`
+      select distinct r.data->>'month' as month from ${rows} where r.import_id = ${id}`.execute(
+      trx,
+    );
+    await repo.lockMonths(
+      trx,
+      touched.map((t) => t.month),
+    );
     // a month closed since the file was checked stops the whole import
     const { rows: closedNow } = await sql<{ month: string }>`
       select distinct r.data->>'month' as month

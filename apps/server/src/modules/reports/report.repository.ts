@@ -95,6 +95,16 @@ export async function replacePhotos(db: Db, reportId: number, ids: number[]) {
       .execute();
 }
 
+/**
+ * Serialises writes to a month's reports with closing that month: closing
+ * takes the same transaction lock, so a report committed while the month is
+ * being closed either lands before the close or is refused after it.
+ */
+export async function lockMonths(db: Db, months: string[]): Promise<void> {
+  for (const month of [...new Set(months)].sort())
+    await sql`select pg_advisory_xact_lock(hashtext(${`report-month:${month}`}))`.execute(db);
+}
+
 export const isClosed = async (db: Db, unit: string, month: string) =>
   !!(await db
     .selectFrom('report_month_closures')

@@ -135,6 +135,7 @@ export async function submitReport(
   return db.transaction().execute(async (trx) => {
     const p = await projectInScope(trx, actor, projectId);
     await assertMaySubmitFor(trx, actor, p);
+    await repo.lockMonths(trx, [input.month]);
     const closed = await repo.isClosed(trx, repo.unitOf(p.region_path), input.month);
     const refusal = reportRefusal(p, input.month, closed);
     if (refusal)
@@ -188,6 +189,7 @@ export async function updateReport(
 ): Promise<MonthlyReport> {
   assertCan(actor, 'report.submit');
   return db.transaction().execute(async (trx) => {
+    await repo.lockMonths(trx, [(await reportInScope(trx, actor, id)).month]);
     const row = await reportInScope(trx, actor, id);
     const p = (await repo.findProject(trx, row.project_id))!;
     await assertMaySubmitFor(trx, actor, p);
@@ -439,6 +441,7 @@ export async function closeMonth(
       issues: [{ path: 'month', message: `${input.month}尚未结束，不能关闭` }],
     });
   return db.transaction().execute(async (trx) => {
+    await repo.lockMonths(trx, [input.month]);
     const { region, units } = await closingUnits(trx, actor, input.regionCode);
     const already = await repo.closuresOf(trx, units, { from: input.month, to: input.month });
     const closing = units.filter((u) => !already.some((c) => c.region_code === u));
