@@ -85,7 +85,7 @@ export function ReportConflictModal(props: {
     <Modal
       open={!!c}
       title="报告已被他人修改"
-      width={720}
+      width={760}
       onCancel={props.onCancel}
       mask={{ closable: false }}
       footer={
@@ -165,7 +165,7 @@ function Cell(props: { text: string; strong?: boolean; type?: 'warning' | undefi
       type={props.type}
       style={{
         display: 'inline-block',
-        maxWidth: 220,
+        maxWidth: 180,
         whiteSpace: 'pre-wrap',
         wordBreak: 'break-all',
       }}
