@@ -7,6 +7,7 @@ import * as projectIndexes from './20261122_0005_project_indexes';
 import * as milestones from './20261122_0006_milestones';
 import * as monthlyReports from './20261122_0007_monthly_reports';
 import * as projectSearch from './20261122_0008_project_search';
+import * as reportIndexes from './20261122_0009_report_indexes';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0006_milestones': milestones,
   '20261122_0007_monthly_reports': monthlyReports,
   '20261122_0008_project_search': projectSearch,
+  '20261122_0009_report_indexes': reportIndexes,
 };
