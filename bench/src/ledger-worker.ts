@@ -5,8 +5,8 @@
 //   make   <file> <rows>  writes the import ledger (template layout, 6 columns)
 //   read   <file>         streams every row of the first sheet, as the importer reads it
 //   write  <file> <rows>  writes the export's 20 columns, values only
-//   styled <file> <rows>  the same, with the export's per-cell borders and number formats
-//   shared <file> <rows>  the same look, each cell given one of two shared style objects
+//   styled <file> <rows>  the same, with per-cell borders and number formats (the export before 1eb178f)
+//   shared <file> <rows>  the same look, each cell given one of two shared style objects (the export now)
 import { readFileSync } from 'node:fs';
 import type ExcelJS from 'exceljs';
 import { CREDIT_CODE, ledgerProject, seededRandom } from './lib/names';
@@ -133,11 +133,12 @@ if (mode === 'make') {
       tags: '',
     });
     if (mode === 'styled') {
-      // as project.ledger.ts does it
+      // as project.ledger.ts did it before 1eb178f
       row.getCell('total').numFmt = '0.00##';
       row.getCell('annual').numFmt = '0.00##';
       row.eachCell({ includeEmpty: true }, (cell) => (cell.border = boxed));
     } else if (mode === 'shared')
+      // as project.ledger.ts does it now
       row.eachCell({ includeEmpty: true }, (cell, col) => {
         cell.style = moneyColumns.has(col) ? money : plain;
       });
