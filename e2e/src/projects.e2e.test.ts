@@ -310,6 +310,7 @@ describe('重点项目库', () => {
 
       // Sorting is the server's: by total investment, largest first
       await page.getByTestId('filter-reset').click();
+      await page.waitForURL((url) => url.pathname === '/projects' && url.search === '');
       await table.locator('thead th', { hasText: '总投资（亿元）' }).click();
       await page.waitForURL('**/projects?sort=totalInvestment&order=desc');
       await settle(page);

@@ -86,8 +86,8 @@ export const reportStatuses = ['on_time', 'late', 'missing', 'due'] as const;
 export const reportStatusSchema = z.enum(reportStatuses);
 export type ReportStatus = z.infer<typeof reportStatusSchema>;
 export const reportStatusLabels: Record<ReportStatus, string> = {
-  on_time: '按时报送',
-  late: '迟报',
+  on_time: '已报',
+  late: '逾期填报',
   missing: '未报',
   due: '待报',
 };

@@ -378,7 +378,7 @@ export async function applyReportImport(db: Db, actor: Actor, id: number): Promi
       created: imp.create_rows,
       updated: imp.update_rows,
       unchanged: imp.unchanged_rows,
-      late: late.length ? `${late.join('、')}（迟报）` : null,
+      late: late.length ? `${late.join('、')}（逾期填报）` : null,
     };
   });
 }

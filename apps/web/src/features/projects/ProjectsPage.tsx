@@ -120,7 +120,13 @@ export default function ProjectsPage() {
     if (window.location.pathname !== location.pathname) return;
     setParams(filtersToParams(next));
   };
-  const patch = (p: FilterPatch) => go({ ...filters, ...p, page: 1 });
+  // the address bar, not this render's filters: a click right after another change
+  // (重置, then a column header) must build on that change
+  const latest = () =>
+    window.location.pathname === location.pathname
+      ? parseFilters(new URLSearchParams(window.location.search))
+      : filters;
+  const patch = (p: FilterPatch) => go({ ...latest(), ...p, page: 1 });
   const reset = () => go(parseFilters(new URLSearchParams({ pageSize: String(filters.pageSize) })));
   const filtered = hasFilters(filters);
   const currentQuery = filtered
@@ -410,7 +416,7 @@ export default function ProjectsPage() {
       const s = Array.isArray(sorter) ? sorter[0] : sorter;
       const key = s?.order ? (s.columnKey as SortField) : 'updatedAt';
       const order = s?.order === 'ascend' ? 'asc' : 'desc';
-      go({ ...filters, sort: key, order, page: 1 });
+      go({ ...latest(), sort: key, order, page: 1 });
     } else if (extra.action === 'paginate') {
       go({
         ...filters,

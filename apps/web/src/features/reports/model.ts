@@ -3,6 +3,7 @@ import {
   isWanAmount,
   monthOf,
   reportableStages,
+  reportStatusLabels,
   roundDecimal,
   ATTACHMENT_MAX_BYTES,
   type ProjectStage,
@@ -44,16 +45,8 @@ export const canSubmitReports = (role: Role) => REPORT_SUBMITTERS.includes(role)
 export const isReportable = (stage: ProjectStage) =>
   (reportableStages as readonly ProjectStage[]).includes(stage);
 
-/**
- * How the UI names a report's status. 按时报送 is shown as 已报 and a late
- * first submission as 逾期填报 (the wording the project offices use).
- */
-export const reportStatusText: Record<ReportStatus, string> = {
-  on_time: '已报',
-  late: '逾期填报',
-  missing: '未报',
-  due: '待报',
-};
+/** How a report's status is named: one wording for the server and the UI. */
+export const reportStatusText = reportStatusLabels;
 export const reportStatusTagColors: Record<ReportStatus, string> = {
   on_time: 'success',
   late: 'warning',

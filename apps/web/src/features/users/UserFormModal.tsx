@@ -23,6 +23,8 @@ interface Values {
   role: Role;
   regionCode?: string;
   departmentId?: number | null;
+  /** enterprise accounts: the company's 统一社会信用代码, which links its projects */
+  creditCode?: string;
   /** optimistic-lock version of the record being edited */
   version?: number;
 }
@@ -34,6 +36,7 @@ const toValues = (u: User): Values => ({
   role: u.role,
   regionCode: u.regionCode,
   departmentId: u.departmentId,
+  creditCode: u.creditCode ?? '',
   version: u.version,
 });
 
@@ -89,6 +92,7 @@ export function UserFormModal(props: {
         role: v.role,
         regionCode: v.regionCode ?? '',
         departmentId: v.departmentId ?? null,
+        creditCode: v.role === 'enterprise' ? emptyToNull(v.creditCode) : null,
       };
       if (props.user) {
         await api.users.update(props.user.id, {
@@ -179,6 +183,21 @@ export function UserFormModal(props: {
             onChange={() => form.setFieldValue('departmentId', null)}
           />
         </Form.Item>
+        {role === 'enterprise' && (
+          <Form.Item
+            label="企业统一社会信用代码"
+            name="creditCode"
+            normalize={(v: string) => v.toUpperCase()}
+            rules={[{ pattern: /^[0-9A-Z]{18}$/, message: '统一社会信用代码为18位数字或大写字母' }]}
+            extra="填写后，该企业账号可以填报本企业（信用代码一致）建设项目的月度调度"
+          >
+            <Input
+              maxLength={18}
+              placeholder="如 91410100MA9GL8K3X0"
+              data-testid="user-credit-code"
+            />
+          </Form.Item>
+        )}
         <Form.Item label="所属部门（责任单位）" name="departmentId">
           <Select
             allowClear
