@@ -188,6 +188,8 @@ describe('重点项目库', () => {
       );
       expect(await options.allTextContents()).toEqual(['在谈', '签约', '前期']);
       await page.keyboard.press('Escape');
+      // closing the list with Escape may leave another option active: choose again, verified
+      await choose(page, dialog.getByLabel('变更为'), '签约');
       await shot(page, 'projects-05-stage-dialog', false);
       await dialog.getByRole('button', { name: '确认变更' }).click();
       await dialog.waitFor({ state: 'hidden' });
