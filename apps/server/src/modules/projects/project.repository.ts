@@ -167,8 +167,30 @@ export function ledgerBatch(
     .where('projects.id', '>', afterId)
     .innerJoin('regions', 'regions.code', 'projects.region_code')
     .leftJoin('departments', 'departments.id', 'projects.department_id')
-    .selectAll('projects')
-    .select(['regions.name as region_name', 'departments.name as department_name'])
+    // the ledger's columns only: on PGlite every column of every row is
+    // formatted and parsed again in the same thread
+    .select([
+      'projects.id',
+      'projects.name',
+      'projects.owner_name',
+      'projects.owner_credit_code',
+      'projects.industry_cluster',
+      'projects.industry_code',
+      'projects.level',
+      'projects.stage',
+      'projects.total_investment',
+      'projects.annual_plan',
+      'projects.plan_year',
+      'projects.planned_start',
+      'projects.planned_end',
+      'projects.leader_name',
+      'projects.contact_name',
+      'projects.contact_phone',
+      'projects.content',
+      'projects.tags',
+      'regions.name as region_name',
+      'departments.name as department_name',
+    ])
     .orderBy('projects.id')
     .limit(limit)
     .execute();
