@@ -153,7 +153,11 @@ export const listStageEvents = (db: Db, projectId: number) =>
     .orderBy('id')
     .execute();
 
-/** The ledger export reads the filtered set in id order, a batch at a time. */
+/**
+ * The ledger export reads the filtered set in id order, a batch at a time,
+ * with the ledger's columns only: on PGlite every column of every row is
+ * formatted and parsed again in the server's own thread.
+ */
 export function ledgerBatch(
   db: Db,
   scopePath: string,
@@ -167,8 +171,6 @@ export function ledgerBatch(
     .where('projects.id', '>', afterId)
     .innerJoin('regions', 'regions.code', 'projects.region_code')
     .leftJoin('departments', 'departments.id', 'projects.department_id')
-    // the ledger's columns only: on PGlite every column of every row is
-    // formatted and parsed again in the same thread
     .select([
       'projects.id',
       'projects.name',
