@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type Session, type TestContext } from '../../test/harness';
 import { projectBody } from '../../test/route-specs';
@@ -111,5 +112,30 @@ describe('project ledger export', () => {
     const ws = await download(`?q=${encodeURIComponent('海尔')}`);
     expect(ws.getRow(5).getCell(2).value).toBe('海尔压缩机项目');
     expect(ws.getRow(6).getCell(1).value).toBe('合计');
+  });
+});
+
+describe('a ledger of several batches', () => {
+  it('holds every project once, in id order, and sums them all', async () => {
+    // 2 100 projects in 金水区: the export reads them 1 000 at a time
+    await ctx.createUser({ username: 'js_admin', role: 'district_admin', region: '410105' });
+    const js = await ctx.sessionFor('js_admin');
+    await sql`
+      insert into projects (name, name_initials, owner_name, owner_credit_code, region_code,
+        industry_cluster, level, total_investment, annual_plan, plan_year, stage)
+      select '金水批量项目' || g, 'jsplxm' || g, '郑州测试科技有限公司', '91410100MA9GL8K3X1',
+        '410105', '汽车', 'district', 10000, 100.5, 2026, 'planned'
+      from generate_series(1, 2100) g`.execute(ctx.db);
+    const res = await ctx.request('GET', '/api/projects/export', { as: js });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.raw as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    const rows = Array.from({ length: 2100 }, (_, i) => ws.getRow(5 + i));
+    expect(rows.map((r) => r.getCell(1).value)).toEqual(rows.map((_, i) => i + 1));
+    expect(rows.map((r) => r.getCell(2).value)).toEqual(rows.map((_, i) => `金水批量项目${i + 1}`));
+    const sum = ws.getRow(5 + 2100);
+    expect([sum.getCell(1).value, sum.getCell(2).value]).toEqual(['合计', '共2100个项目']);
+    expect([sum.getCell(10).value, sum.getCell(11).value]).toEqual([2100, 21.105]);
   });
 });

@@ -119,9 +119,18 @@ export async function exportLedger(
 
   const write = async () => {
     let seq = 0;
-    let afterId = 0;
-    for (;;) {
-      const rows = await repo.ledgerBatch(db, actor.scopePath, region.path, q, afterId, BATCH);
+    const ids = await repo.ledgerIds(db, actor.scopePath, region.path, q);
+    const batch = (from: number) =>
+      from < ids.length
+        ? repo.ledgerRows(db, actor.scopePath, ids.slice(from, from + BATCH))
+        : Promise.resolve([]);
+    let next = batch(0);
+    for (let from = 0; from < ids.length; from += BATCH) {
+      const rows = await next;
+      // on PostgreSQL the next batch is read while this one is written (its
+      // failure is seen when it is awaited, not as an unhandled rejection)
+      next = batch(from + BATCH);
+      next.catch(() => {});
       for (const p of rows) {
         const row = ws.addRow({
           seq: ++seq,
@@ -149,8 +158,6 @@ export async function exportLedger(
         for (let i = 0; i < n; i++) row.getCell(i + 1).style = columnStyles[i]!;
         row.commit();
       }
-      if (rows.length < BATCH) break;
-      afterId = rows.at(-1)!.id;
       // PGlite answers without returning to the event loop: let the response
       // stream flush what is written so far before the next batch
       await new Promise((resolve) => setImmediate(resolve));
