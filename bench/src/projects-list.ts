@@ -6,7 +6,7 @@
 //   BENCH_PROJECTS=1000000   projects generated (deterministic; lower it for a quick check)
 //   BENCH_REPORTS=on         12 monthly reports per project, and the report cases
 //   BENCH_REPEAT=30          measured runs per query and side, after BENCH_WARMUP_RUNS=3
-//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test  the PostgreSQL server;
+//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres  the PostgreSQL server;
 //     a scratch database is created on it and dropped at the end
 //   BENCH_DATABASE_NAME=xm_bench  instead: keep the data in this database and
 //     reuse it on the next run (generated once; never dropped)
@@ -50,7 +50,7 @@ const projects = Math.round(envNumber('BENCH_PROJECTS', 1_000_000));
 const withReports = process.env.BENCH_REPORTS !== 'off';
 const repeat = Math.round(envNumber('BENCH_REPEAT', 30));
 const warmupRuns = Math.round(envNumber('BENCH_WARMUP_RUNS', 3));
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const keptName = process.env.BENCH_DATABASE_NAME;
 const whatIf = process.env.BENCH_WHATIF !== 'off';
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
@@ -82,8 +82,10 @@ async function benchDatabase(
   if (!keptName) return { url: await scratchDatabase(adminUrl), generated: false };
   if (!/^[a-z_][a-z0-9_]*$/.test(keptName))
     throw new Error(`BENCH_DATABASE_NAME must be a plain lower-case name, got "${keptName}"`);
-  if (new URL(adminUrl).pathname.slice(1) === keptName || keptName === 'test')
-    throw new Error(`BENCH_DATABASE_NAME must not be the database of BENCH_DATABASE_URL or "test"`);
+  if (['test', 'postgres', new URL(adminUrl).pathname.slice(1)].includes(keptName))
+    throw new Error(
+      `BENCH_DATABASE_NAME must not be "test", "postgres" or the database of BENCH_DATABASE_URL`,
+    );
   const admin = await connectClient(pg, adminUrl);
   const found = await admin.query<{ comment: string | null }>(
     `select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1`,
