@@ -4,6 +4,7 @@ import { prepareDatabase } from '../bootstrap';
 import { loadConfig } from '../platform/config/config';
 import { openDatabase } from '../platform/database/db';
 import { migrateToLatest } from '../platform/database/migrate';
+import { rebuildRollups, verifyRollups } from '../modules/rollups';
 
 const command = process.argv[2];
 const config = loadConfig();
@@ -40,8 +41,32 @@ try {
       console.log(`已重建 ${where}`);
       break;
     }
+    case 'rollups:verify': {
+      // compares every maintained rollup with a full recomputation
+      await migrateToLatest(handle.db);
+      const diffs = await verifyRollups(handle.db);
+      for (const d of diffs)
+        console.log(
+          `${d.rollup} ${JSON.stringify(d.key)}: 保存值 ${JSON.stringify(d.kept)}，重新计算 ${JSON.stringify(d.recomputed)}`,
+        );
+      console.log(
+        diffs.length
+          ? `发现 ${diffs.length} 处汇总与重新计算不一致（npm run rollups:rebuild 可重建）`
+          : '全部汇总与重新计算一致',
+      );
+      if (diffs.length) process.exitCode = 1;
+      break;
+    }
+    case 'rollups:rebuild': {
+      await migrateToLatest(handle.db);
+      await rebuildRollups(handle.db);
+      console.log('已按基础数据重建全部汇总');
+      break;
+    }
     default:
-      console.error('用法: cli.ts db:migrate | db:seed | db:reset');
+      console.error(
+        '用法: cli.ts db:migrate | db:seed | db:reset | rollups:verify | rollups:rebuild',
+      );
       process.exitCode = 2;
   }
 } finally {

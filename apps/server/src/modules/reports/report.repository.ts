@@ -243,24 +243,29 @@ export async function monthPage(
 
 // ------------------------------------------------------------ annual completion
 
+/**
+ * The year's plans and reported investment by district and month, read
+ * from the maintained rollups (docs/adr/0010-rollups.md): a few thousand
+ * rows whatever the number of projects and reports.
+ */
 export async function yearFigures(
   db: Db,
   f: { scopePath: string; regionPath?: string | undefined; year: number },
 ) {
-  const scoped = sql`
-    select p.id, p.annual_plan, p.plan_year, ${unitSql('r.path')} as unit
-    from projects p join regions r on r.code = p.region_code
-    where r.path like ${`${f.scopePath}%`}
+  const inScope = sql`r.path like ${`${f.scopePath}%`}
       ${f.regionPath ? sql`and r.path like ${`${f.regionPath}%`}` : sql``}`;
-  const plans = await sql<{ unit: string; projects: number; plan: string }>`
-    with scoped as (${scoped})
-    select unit, count(*)::int as projects, coalesce(sum(annual_plan), 0)::text as plan
-    from scoped where plan_year = ${f.year} group by unit`.execute(db);
-  const invested = await sql<{ unit: string; month: string; invested: string }>`
-    with scoped as (${scoped})
-    select s.unit, m.month, sum(m.invested)::text as invested
-    from monthly_reports m join scoped s on s.id = m.project_id
-    where m.month like ${`${f.year}-%`}
-    group by s.unit, m.month`.execute(db);
+  const [plans, invested] = await Promise.all([
+    sql<{ unit: string; projects: number; plan: string }>`
+      select ${unitSql('r.path')} as unit, sum(x.projects)::int as projects,
+             coalesce(sum(x.annual_plan), 0)::text as plan
+      from rollup_projects x join regions r on r.code = x.region_code
+      where x.plan_year = ${f.year} and ${inScope}
+      group by 1`.execute(db),
+    sql<{ unit: string; month: string; invested: string }>`
+      select ${unitSql('r.path')} as unit, x.month, sum(x.invested)::text as invested
+      from rollup_reports x join regions r on r.code = x.region_code
+      where x.month >= ${`${f.year}-01`} and x.month <= ${`${f.year}-12`} and ${inScope}
+      group by 1, 2`.execute(db),
+  ]);
   return { plans: plans.rows, invested: invested.rows };
 }

@@ -27,6 +27,7 @@ import type {
 } from '../../modules/reports/report.table';
 import type { ProblemEventTable, ProblemTable } from '../../modules/problems/problem.table';
 import type { JobScheduleTable, JobTable } from '../jobs/job.table';
+import type { RollupProjectTable, RollupReportTable } from '../../modules/rollups/rollup.table';
 
 export interface Database {
   regions: RegionTable;
@@ -52,4 +53,6 @@ export interface Database {
   milestone_templates: MilestoneTemplateTable;
   milestones: MilestoneTable;
   calendar_days: CalendarDayTable;
+  rollup_projects: RollupProjectTable;
+  rollup_reports: RollupReportTable;
 }

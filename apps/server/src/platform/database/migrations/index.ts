@@ -8,6 +8,7 @@ import * as milestones from './20261122_0006_milestones';
 import * as monthlyReports from './20261122_0007_monthly_reports';
 import * as projectSearch from './20261122_0008_project_search';
 import * as reportIndexes from './20261122_0009_report_indexes';
+import * as rollups from './20261201_0010_rollups';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0007_monthly_reports': monthlyReports,
   '20261122_0008_project_search': projectSearch,
   '20261122_0009_report_indexes': reportIndexes,
+  '20261201_0010_rollups': rollups,
 };

@@ -1,0 +1,1 @@
+export { rebuildRollups, verifyRollups, type RollupDifference } from './rollup.verify';
