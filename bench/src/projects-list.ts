@@ -11,6 +11,7 @@
 //   BENCH_DATABASE_NAME=xm_bench  instead: keep the data in this database and
 //     reuse it on the next run (generated once; never dropped)
 //   BENCH_WHATIF=off         skip re-timing the slow queries with candidate indexes
+//   BENCH_GROUPS=projects,reports  which cases to measure (both by default)
 import http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { join, relative } from 'node:path';
@@ -53,6 +54,7 @@ const warmupRuns = Math.round(envNumber('BENCH_WARMUP_RUNS', 3));
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const keptName = process.env.BENCH_DATABASE_NAME;
 const whatIf = process.env.BENCH_WHATIF !== 'off';
+const groups = new Set((process.env.BENCH_GROUPS ?? 'projects,reports').split(','));
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const PAGE_SIZE = 20;
 /** a query's own budget: after it, fewer runs are kept (at least MIN_RUNS) */
@@ -103,6 +105,20 @@ async function benchDatabase(
   throw new Error(
     `database ${keptName} exists but holds ${comment ? `"${comment}"` : 'no complete bench data'}; drop it (DROP DATABASE ${keptName}) or choose another BENCH_DATABASE_NAME`,
   );
+}
+
+/** `npm run rollups:rebuild` against the bench database (migration 0010's rollups). */
+async function rebuildRollupsWith(dbUrl: string) {
+  process.stdout.write('rebuilding the rollups (npm run rollups:rebuild) … ');
+  const t0 = performance.now();
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'apps/server/src/entrypoints/cli.ts'), 'rollups:rebuild'],
+    { cwd: repoRoot, env: { ...process.env, DATABASE_URL: dbUrl }, stdio: 'inherit' },
+  );
+  if (r.status !== 0) throw new Error('rollups:rebuild failed');
+  console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 // ---------------------------------------------------------------- what the server sends
@@ -196,7 +212,8 @@ async function serverCode(dbUrl: string) {
     )) as Server['reports'],
     contracts: (await import(src('packages/contracts/src/index.ts'))) as Server['contracts'],
   };
-  const pool = new pg.Pool({ connectionString: dbUrl, max: 1 });
+  // as the server's own pool (db.ts): JIT off
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 1, options: '-c jit=off' });
   pool.on('error', () => {});
   let captured: Statement[] = [];
   const db: Kysely<unknown> = new kysely.Kysely<unknown>({
@@ -537,11 +554,6 @@ const retimeRuns = (r: Measured) => (r.rawP50 > 1000 ? 3 : Math.min(repeat, 10))
  */
 const candidates: Array<{ name: string; why: string; sql: string }> = [
   {
-    name: 'jit = off',
-    why: 'the month list plans cost more than jit_optimize_above_cost: compiling them took ~3 s',
-    sql: 'SET LOCAL jit = off',
-  },
-  {
     name: "work_mem = '32MB'",
     why: 'the hashes and sorts over a month of reports spill to disk at the default 4 MB',
     sql: "SET LOCAL work_mem = '32MB'",
@@ -589,6 +601,9 @@ await runBenchmark(
           if (withReports) await generateReports(raw, firstId);
         }),
       );
+      // the load ran with triggers off (session_replication_role): the
+      // rollups are rebuilt by the server's own command
+      await rebuildRollupsWith(dbUrl);
       // the steady state autovacuum would reach: visibility map set, statistics
       // on every table (regions too, which the scope subquery reads)
       process.stdout.write('VACUUM (ANALYZE) … ');
@@ -619,8 +634,8 @@ await runBenchmark(
     const code = await serverCode(dbUrl);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const ctx: Ctx = { base: server.base, agent, sessions, actors, raw, server: code };
-    const all = [...cases];
-    if (withReports) {
+    const all = groups.has('projects') ? [...cases] : [];
+    if (withReports && groups.has('reports')) {
       const one = (
         await raw.query<{ id: number }>(
           `select p.id from projects p join regions r on r.code = p.region_code

@@ -12,6 +12,7 @@ import {
 import { calendarRoutes, onCalendarChanged } from './modules/calendar';
 import { attachmentRoutes, purgeAttachmentsJob } from './modules/attachments';
 import { campaignRoutes } from './modules/campaigns';
+import { dashboardRoutes } from './modules/dashboard';
 import { jobRoutes } from './modules/jobs';
 import {
   ensureDefaultTemplates,
@@ -113,6 +114,7 @@ export async function createXiangmu(opts: XiangmuOptions) {
           problemRoutes,
           milestoneRoutes,
           calendarRoutes,
+          dashboardRoutes,
         ],
       },
     );

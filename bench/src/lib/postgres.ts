@@ -44,7 +44,8 @@ export async function scratchDatabase(adminUrl: string): Promise<string> {
  * drop terminating it, do not crash the benchmark.
  */
 export async function connectClient(pg: Pg, url: string): Promise<pgTypes.Client> {
-  const client = new pg.Client({ connectionString: url });
+  // JIT off, as the server's own connections (db.ts)
+  const client = new pg.Client({ connectionString: url, options: '-c jit=off' });
   client.on('error', () => {});
   await client.connect();
   let ended = false;

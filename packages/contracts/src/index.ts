@@ -19,3 +19,4 @@ export * from './reports';
 export * from './problems';
 export * from './campaigns';
 export * from './milestones';
+export * from './dashboard';

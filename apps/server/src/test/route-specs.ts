@@ -3,6 +3,7 @@ import { pendingValidations } from '../modules/projects/project.import';
 import { simpleLedger } from './ledgers';
 import { milestoneRouteSpecs } from './route-specs.milestones';
 import { reportRouteSpecs } from './route-specs.reports';
+import { dashboardRouteSpecs } from './route-specs.dashboard';
 import { creditCodeCheckChar, type Role } from '@xiangmu/contracts';
 import { roles, OWN, OWN_STREET, type Cast, type Session, type TestContext } from './harness';
 
@@ -468,6 +469,7 @@ export const routeSpecs: Record<string, RouteSpec> = {
   },
   ...milestoneRouteSpecs,
   ...reportRouteSpecs,
+  ...dashboardRouteSpecs,
 };
 
 /** Builds the fixture world that the specs address. */

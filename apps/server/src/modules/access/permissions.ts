@@ -46,6 +46,9 @@ export const permissions = {
   'milestone.complete': ['city_admin', 'district_admin', 'unit_officer', 'leader'],
   'milestone_template.manage': ['city_admin'],
   'calendar.manage': ['city_admin'],
+  /** 驾驶舱, rankings, targets (read) and the briefings */
+  'dashboard.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
+  'dashboard.set_targets': ['city_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

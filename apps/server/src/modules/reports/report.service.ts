@@ -274,14 +274,11 @@ export async function listReports(db: Db, actor: Actor, q: ReportListQuery) {
     pastDeadline: pastDeadline(month),
     ownerCreditCode: await ent.creditCode(),
   };
-  const [counts, rows] = await Promise.all([
-    repo.monthCounts(db, filter),
-    repo.monthPage(db, filter, {
-      status: q.status,
-      limit: q.pageSize,
-      offset: (q.page - 1) * q.pageSize,
-    }),
-  ]);
+  const { counts, rows } = await repo.monthList(db, filter, {
+    status: q.status,
+    limit: q.pageSize,
+    offset: (q.page - 1) * q.pageSize,
+  });
   const all = tally(counts);
   const year = Number(month.slice(0, 4));
   return {

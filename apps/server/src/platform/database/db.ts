@@ -34,7 +34,14 @@ export interface DatabaseOptions {
 
 export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      // The list and report queries look expensive to the planner but run in
+      // milliseconds to a second; JIT compiling them cost 1–3 s each
+      // (bench/README.md). Off for our connections only.
+      options: '-c jit=off',
+    });
     // An idle connection the server dropped (restart, admin kill) is discarded
     // by the pool; without a listener that event would crash the process.
     pool.on('error', () => {});

@@ -28,6 +28,7 @@ import type {
 import type { ProblemEventTable, ProblemTable } from '../../modules/problems/problem.table';
 import type { JobScheduleTable, JobTable } from '../jobs/job.table';
 import type { RollupProjectTable, RollupReportTable } from '../../modules/rollups/rollup.table';
+import type { InvestmentTargetTable } from '../../modules/dashboard/dashboard.table';
 
 export interface Database {
   regions: RegionTable;
@@ -55,4 +56,5 @@ export interface Database {
   calendar_days: CalendarDayTable;
   rollup_projects: RollupProjectTable;
   rollup_reports: RollupReportTable;
+  investment_targets: InvestmentTargetTable;
 }

@@ -9,6 +9,7 @@ import * as monthlyReports from './20261122_0007_monthly_reports';
 import * as projectSearch from './20261122_0008_project_search';
 import * as reportIndexes from './20261122_0009_report_indexes';
 import * as rollups from './20261201_0010_rollups';
+import * as dashboard from './20261201_0011_dashboard';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0008_project_search': projectSearch,
   '20261122_0009_report_indexes': reportIndexes,
   '20261201_0010_rollups': rollups,
+  '20261201_0011_dashboard': dashboard,
 };

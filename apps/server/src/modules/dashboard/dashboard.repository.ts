@@ -1,0 +1,85 @@
+import { sql } from 'kysely';
+import type { Db } from '../../platform/database/db';
+
+/**
+ * The dashboard's reads. Library and investment figures come from the
+ * maintained rollups (docs/adr/0010-rollups.md); `child` is the region one
+ * level below the view (a district of the city, a street of a district), ''
+ * for the view region's own projects.
+ */
+// a literal, so the same expression can appear in GROUP BY
+const childOf = (depth: number) => sql<string>`split_part(r.path, '/', ${sql.lit(depth + 1)})`;
+
+/** segments in a path: '410100/410171/' → 2 */
+export const depthOf = (path: string) => path.split('/').filter(Boolean).length;
+
+export async function libraryFigures(db: Db, path: string) {
+  const { rows } = await sql<{
+    stage: string | null;
+    level: string | null;
+    industry_cluster: string | null;
+    child: string | null;
+    projects: number;
+    total_investment: string;
+  }>`
+    select x.stage, x.level, x.industry_cluster, ${childOf(depthOf(path))} as child,
+           sum(x.projects)::int as projects, coalesce(sum(x.total_investment), 0)::text as total_investment
+    from rollup_projects x join regions r on r.code = x.region_code
+    where r.path like ${`${path}%`}
+    group by grouping sets ((x.stage), (x.level), (x.industry_cluster), (${childOf(depthOf(path))}), ())`.execute(
+    db,
+  );
+  return rows;
+}
+
+/** Projects planned for `year` and their annual plan, by child region. */
+export async function planFigures(db: Db, path: string, year: number) {
+  const { rows } = await sql<{ child: string; projects: number; annual_plan: string }>`
+    select ${childOf(depthOf(path))} as child, sum(x.projects)::int as projects,
+           coalesce(sum(x.annual_plan), 0)::text as annual_plan
+    from rollup_projects x join regions r on r.code = x.region_code
+    where r.path like ${`${path}%`} and x.plan_year = ${year}
+    group by 1`.execute(db);
+  return rows;
+}
+
+/** Reported investment and late reports by child region and month, for `year` and the year before. */
+export async function reportFigures(db: Db, path: string, year: number) {
+  const { rows } = await sql<{ child: string; month: string; invested: string; late: number }>`
+    select ${childOf(depthOf(path))} as child, x.month,
+           sum(x.invested)::text as invested, sum(x.late)::int as late
+    from rollup_reports x join regions r on r.code = x.region_code
+    where r.path like ${`${path}%`} and x.month >= ${`${year - 1}-01`} and x.month <= ${`${year}-12`}
+    group by 1, 2`.execute(db);
+  return rows;
+}
+
+export const targetsOf = (db: Db, codes: string[], year: number) =>
+  codes.length === 0
+    ? Promise.resolve([])
+    : db
+        .selectFrom('investment_targets')
+        .selectAll()
+        .where('year', '=', year)
+        .where('region_code', 'in', codes)
+        .execute();
+
+export async function warningFigures(db: Db, path: string, today: string) {
+  const [milestones, problems] = await Promise.all([
+    sql<{ red: number; yellow: number }>`
+      select (count(*) filter (where m.status = 'red'))::int as red,
+             (count(*) filter (where m.status = 'yellow'))::int as yellow
+      from milestones m join regions r on r.code = m.region_code
+      where r.path like ${`${path}%`} and m.status in ('red', 'yellow')`.execute(db),
+    sql<{ open: number; overdue: number }>`
+      select count(*)::int as open, (count(*) filter (where p.due_on < ${today}::date))::int as overdue
+      from problems p join regions r on r.code = p.region_code
+      where r.path like ${`${path}%`} and p.status = 'open'`.execute(db),
+  ]);
+  return { ...milestones.rows[0]!, ...problems.rows[0]! };
+}
+
+export const latestCampaignIds = async (db: Db, n: number) =>
+  (await db.selectFrom('campaigns').select('id').orderBy('number', 'desc').limit(n).execute()).map(
+    (c) => c.id,
+  );
