@@ -13,6 +13,7 @@ import { calendarRoutes, onCalendarChanged } from './modules/calendar';
 import { attachmentRoutes, purgeAttachmentsJob } from './modules/attachments';
 import { campaignRoutes } from './modules/campaigns';
 import { dashboardRoutes } from './modules/dashboard';
+import { briefingRoutes } from './modules/briefings';
 import { jobRoutes } from './modules/jobs';
 import {
   ensureDefaultTemplates,
@@ -115,6 +116,7 @@ export async function createXiangmu(opts: XiangmuOptions) {
           milestoneRoutes,
           calendarRoutes,
           dashboardRoutes,
+          briefingRoutes,
         ],
       },
     );

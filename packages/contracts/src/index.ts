@@ -20,3 +20,4 @@ export * from './problems';
 export * from './campaigns';
 export * from './milestones';
 export * from './dashboard';
+export * from './briefings';

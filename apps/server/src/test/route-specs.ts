@@ -4,6 +4,7 @@ import { simpleLedger } from './ledgers';
 import { milestoneRouteSpecs } from './route-specs.milestones';
 import { reportRouteSpecs } from './route-specs.reports';
 import { dashboardRouteSpecs } from './route-specs.dashboard';
+import { briefingRouteSpecs } from './route-specs.briefings';
 import { creditCodeCheckChar, type Role } from '@xiangmu/contracts';
 import { roles, OWN, OWN_STREET, type Cast, type Session, type TestContext } from './harness';
 
@@ -470,6 +471,7 @@ export const routeSpecs: Record<string, RouteSpec> = {
   ...milestoneRouteSpecs,
   ...reportRouteSpecs,
   ...dashboardRouteSpecs,
+  ...briefingRouteSpecs,
 };
 
 /** Builds the fixture world that the specs address. */

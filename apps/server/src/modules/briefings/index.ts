@@ -1,0 +1,1 @@
+export { briefingRoutes } from './briefing.routes';
