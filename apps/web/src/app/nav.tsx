@@ -5,6 +5,8 @@ import {
   CalendarOutlined,
   CarryOutOutlined,
   ClusterOutlined,
+  DashboardOutlined,
+  DesktopOutlined,
   ExceptionOutlined,
   FlagOutlined,
   DatabaseOutlined,
@@ -45,6 +47,19 @@ const PROJECT_READERS: readonly Role[] = [
  */
 export const pages = {
   home: { path: '/', label: '首页', icon: <HomeOutlined /> },
+  /** dashboard.read: the project readers */
+  dashboard: {
+    path: '/dashboard',
+    label: '驾驶舱',
+    icon: <DashboardOutlined />,
+    roles: PROJECT_READERS,
+  },
+  bigScreen: {
+    path: '/bigscreen',
+    label: '大屏',
+    icon: <DesktopOutlined />,
+    roles: PROJECT_READERS,
+  },
   projects: {
     path: '/projects',
     label: '项目库',
@@ -143,6 +158,7 @@ export function menuItemsFor(role: Role): MenuItem[] {
   ].filter((p) => mayOpen(p, role));
   return [
     item(pages.home),
+    ...(mayOpen(pages.dashboard, role) ? [item(pages.dashboard)] : []),
     ...(projects.length
       ? [
           {

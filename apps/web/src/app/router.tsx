@@ -28,6 +28,8 @@ const CalendarPage = lazy(() => import('../features/calendar/CalendarPage'));
 const ReportsPage = lazy(() => import('../features/reports/ReportsPage'));
 const ReportImportPage = lazy(() => import('../features/reports/ReportImportPage'));
 const ProblemsPage = lazy(() => import('../features/problems/ProblemsPage'));
+const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
+const BigScreenPage = lazy(() => import('../features/dashboard/BigScreenPage'));
 
 /** 项目导入: project.manage */
 const importPage: NavPage = { ...pages.projects, label: '项目导入', roles: PROJECT_MANAGERS };
@@ -68,6 +70,8 @@ export function AppRoutes() {
         <Route path="profile" element={<ProfilePage />} />
         {(
           [
+            [pages.dashboard, <DashboardPage key="dashboard" />],
+            [pages.bigScreen, <BigScreenPage key="bigscreen" />],
             [pages.projects, <ProjectsPage key="projects" />],
             [pages.campaigns, <CampaignsPage key="campaigns" />],
             [pages.myMilestones, <MyMilestonesPage key="my-milestones" />],

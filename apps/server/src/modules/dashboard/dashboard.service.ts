@@ -159,7 +159,10 @@ export async function getDashboard(db: Db, actor: Actor, q: DashboardQuery): Pro
       const own = detail.regions[0]!;
       return {
         id,
-        title: `第${detail.campaign.number}期 ${detail.campaign.name}`,
+        // names usually say 第N期 already ("第7期"三个一批"")
+        title: detail.campaign.name.includes(`第${detail.campaign.number}期`)
+          ? detail.campaign.name
+          : `第${detail.campaign.number}期 ${detail.campaign.name}`,
         batches: own.batches.map((b) => ({
           kind: b.kind,
           count: b.count,
