@@ -19,15 +19,18 @@ export interface ApiServer {
   base: string;
 }
 
-/** starts `node scripts/start.mjs` on a free port and waits for GET /healthz */
+/**
+ * starts `node scripts/start.mjs` (or `opts.command`, such as the bundle
+ * itself) on a free port and waits for GET /healthz
+ */
 export async function startApiServer(
   env: Record<string, string>,
-  opts: { logLevel: string; timeoutMs: number },
+  opts: { logLevel: string; timeoutMs: number; command?: readonly string[] },
 ): Promise<ApiServer> {
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
   const proc = spawnTracked(
-    apiCommand,
+    opts.command ?? apiCommand,
     serverEnv({ PORT: String(port), HOST, LOG_LEVEL: opts.logLevel, ...env }),
   );
   await waitFor200(`${base}/healthz`, proc, { timeoutMs: opts.timeoutMs, everyMs: 50 });

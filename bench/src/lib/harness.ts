@@ -1,14 +1,22 @@
 // Shared plumbing for the benchmarks: the repo's paths, child processes that
 // are always cleaned up, HTTP probes against 127.0.0.1, and small statistics.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HOST, repoRoot, startScript } from './paths';
+import { HOST, repoRoot, startScript, webDist } from './paths';
 
-export { HOST, apiCommand, importFromServer, repoRoot, startScript } from './paths';
+export {
+  HOST,
+  apiCommand,
+  bundleCommand,
+  importFromServer,
+  repoRoot,
+  startScript,
+  webDist,
+} from './paths';
 
 export function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -166,6 +174,26 @@ export function prepareBuild(): void {
     stdio: 'inherit',
   });
   if (res.status !== 0) throw new Error('npm run build failed');
+}
+
+/**
+ * For benchmarks of the API alone: the server bundle is rebuilt (esbuild, a
+ * few seconds), the web UI only when apps/web/dist has no index.html — a
+ * built UI is reused even if its sources are newer, so the run never starts
+ * a vite build next to someone else's. Start the server with `bundleCommand`.
+ * Returns whether the web UI was reused.
+ */
+export function prepareServerBuild(): { webReused: boolean } {
+  if (!existsSync(join(webDist, 'index.html'))) {
+    prepareBuild();
+    return { webReused: false };
+  }
+  const res = spawnSync(process.execPath, [join(repoRoot, 'scripts/build-server.mjs')], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
+  if (res.status !== 0) throw new Error('building the server bundle failed');
+  return { webReused: true };
 }
 
 export const webDistNote = () => 'apps/web/dist and apps/server/dist, built before timing';

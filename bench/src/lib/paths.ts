@@ -9,6 +9,17 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const startScript = join(repoRoot, 'scripts/start.mjs');
 /** what `npm start` runs (without npm's own wrapper); build first with `prepareBuild` */
 export const apiCommand = [process.execPath, startScript] as const;
+/**
+ * The server bundle itself, as start.mjs runs it, without start.mjs's
+ * staleness checks (which would rebuild a web UI whose sources are newer);
+ * build it first with `prepareServerBuild`.
+ */
+export const bundleCommand = [
+  process.execPath,
+  '--enable-source-maps',
+  join(repoRoot, 'apps/server/dist/api.mjs'),
+] as const;
+export const webDist = join(repoRoot, 'apps/web/dist');
 /** all benchmark traffic stays on the loopback interface */
 export const HOST = '127.0.0.1';
 
