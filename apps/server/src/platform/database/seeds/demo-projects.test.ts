@@ -119,3 +119,34 @@ describe('split', () => {
     }
   });
 });
+
+describe("the dashboard and the briefing reproduce 经开区's seed figures", () => {
+  it('驾驶舱: 52 projects, 604.4 亿, 211.5 亿 planned; by stage 17 / 20 / 15; 第7期 3 / 6 / 7', async () => {
+    const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    const res = await ctx.request('GET', `/api/dashboard?year=${year}`, { as: jk });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const d = res.body;
+    // 经开区 holds exactly the 52 seed projects
+    expect(d.library.projects).toBe(52);
+    expect(wanToYi(d.library.totalInvestment)).toBe('604.4');
+    if (year === 2026) expect(wanToYi(d.investment.annualPlan)).toBe('211.5');
+    const stage = (k: string) => d.library.byStage.find((s: { key: string }) => s.key === k);
+    expect([
+      stage('signed').projects,
+      stage('building').projects,
+      stage('operating').projects,
+    ]).toEqual([17, 20, 15]);
+    expect(wanToYi(stage('signed').totalInvestment)).toBe('315.1');
+    const seventh = d.campaigns.find((c: { title: string }) => c.title.includes('第7期'));
+    expect(seventh.batches.map((b: { count: number }) => b.count)).toEqual([3, 6, 7]);
+    expect(
+      seventh.batches.map((b: { totalInvestment: string }) => wanToYi(b.totalInvestment)),
+    ).toEqual(['85', '91.9', '39.9']);
+
+    const brief = await ctx.request('GET', `/api/briefings?year=${year}`, { as: jk });
+    expect(brief.status, JSON.stringify(brief.body)).toBe(200);
+    const text = JSON.stringify(brief.body.sections);
+    expect(text).toContain('52个');
+    expect(text).toContain('604.4亿元');
+  });
+});
