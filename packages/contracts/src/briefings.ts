@@ -5,10 +5,8 @@ import { dashboardQuery } from './dashboard';
 // JSON (the text), as a Word document laid out per GB/T 9704-2012 and as a
 // spreadsheet of its figures.
 
-export const briefingQuery = dashboardQuery.extend({
-  /** the month covered, 1–12; default the last month the dashboard counts */
-  month: z.coerce.number().int().min(1, '月份应为1—12').max(12, '月份应为1—12').optional(),
-});
+/** the month covered is the dashboard's `month`: default the last month it counts */
+export const briefingQuery = dashboardQuery;
 export type BriefingQuery = z.infer<typeof briefingQuery>;
 
 export const briefingSection = z.object({

@@ -7,10 +7,19 @@ import { regionCode } from './text';
 // maintained rollups, its warnings, its "三个一批" periods, the ranking of its
 // districts, and the yearly investment targets the city sets.
 
+/** count reports up to this month of the year, 1–12; default the latest (this month, or December) */
+const throughMonth = z.coerce
+  .number()
+  .int()
+  .min(1, '月份应为1—12')
+  .max(12, '月份应为1—12')
+  .optional();
+
 export const dashboardQuery = z.strictObject({
   /** the region shown; default the caller's active region */
   regionCode: regionCode.optional(),
   year: z.coerce.number().int().min(2000).max(2100).optional(),
+  month: throughMonth,
 });
 export type DashboardQuery = z.infer<typeof dashboardQuery>;
 
@@ -142,8 +151,11 @@ export type Dashboard = z.infer<typeof dashboard>;
 
 export const rankingQuery = z.strictObject({
   indicator: rankingIndicatorSchema.default('invested'),
+  regionCode: regionCode.optional(),
   year: z.coerce.number().int().min(2000).max(2100).optional(),
+  month: throughMonth,
 });
+export type RankingQuery = z.infer<typeof rankingQuery>;
 
 // ---------------------------------------------------------------- targets
 

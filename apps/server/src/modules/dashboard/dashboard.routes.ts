@@ -33,7 +33,7 @@ export function dashboardRoutes(app: ApiApp, { db }: AppContext) {
       schema: {
         tags,
         summary: '下级区域按指标排名，及较上月的名次变化',
-        querystring: rankingQuery.extend({ regionCode: dashboardQuery.shape.regionCode }),
+        querystring: rankingQuery,
         response: { 200: ranking },
       },
     },

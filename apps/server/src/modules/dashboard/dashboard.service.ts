@@ -15,6 +15,7 @@ import {
   type InvestmentTarget,
   type Ranking,
   type RankingIndicator,
+  type RankingQuery,
 } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
@@ -32,13 +33,21 @@ import * as repo from './dashboard.repository';
 const monthsOf = (year: number, through: number) =>
   Array.from({ length: through }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
 
-/** The last month whose reports count for `year`: this month, or December of a past year. */
-function throughMonthOf(year: number, now = new Date()): string {
+/**
+ * The last month whose reports count for `year`: `month` when asked for,
+ * else this month, or December of a past year. A month not yet begun is
+ * refused.
+ */
+function throughMonthOf(year: number, month?: number, now = new Date()): string {
   const cur = monthOf(now);
   const y = Number(cur.slice(0, 4));
-  if (year < y) return `${year}-12`;
-  if (year > y) return `${year}-00`;
-  return cur;
+  const latest = year < y ? 12 : year > y ? 0 : Number(cur.slice(5, 7));
+  if (month !== undefined && month > latest)
+    throw new DomainError('VALIDATION_FAILED', {
+      message: `${year}年${month}月尚未到来，没有统计数据`,
+      issues: [{ path: 'month', message: `${year}年${month}月尚未到来，没有统计数据` }],
+    });
+  return `${year}-${String(month ?? latest).padStart(2, '0')}`;
 }
 
 /** The view region and the regions one level below it (districts of the city, streets of a district). */
@@ -85,7 +94,7 @@ export async function getDashboard(db: Db, actor: Actor, q: DashboardQuery): Pro
   assertCan(actor, 'dashboard.read');
   const year = q.year ?? Number(monthOf(new Date()).slice(0, 4));
   const { view, children } = await viewOf(db, actor, q.regionCode);
-  const through = throughMonthOf(year);
+  const through = throughMonthOf(year, q.month);
   const throughIndex = Number(through.slice(5, 7));
   const [{ library, plans, reports }, targets, warnings, campaignIds] = await Promise.all([
     figuresByChild(db, view.path, year),
@@ -245,19 +254,19 @@ function ranks(values: Array<string | null>): Array<number | null> {
   );
 }
 
-export async function getRanking(
-  db: Db,
-  actor: Actor,
-  q: { indicator: RankingIndicator; year?: number | undefined; regionCode?: string | undefined },
-): Promise<Ranking> {
+export async function getRanking(db: Db, actor: Actor, q: RankingQuery): Promise<Ranking> {
   assertCan(actor, 'dashboard.read');
   const year = q.year ?? Number(monthOf(new Date()).slice(0, 4));
   const { view, children } = await viewOf(db, actor, q.regionCode);
-  const through = throughMonthOf(year);
+  const through = throughMonthOf(year, q.month);
   const m = Number(through.slice(5, 7));
   const previous = m > 1 ? `${year}-${String(m - 1).padStart(2, '0')}` : null;
-  const [{ library, plans, reports }, targets] = await Promise.all([
-    figuresByChild(db, view.path, year),
+  // the library (the largest rollup read) only for the indicators that use it
+  const needsLibrary = q.indicator === 'projects' || q.indicator === 'totalInvestment';
+  const [library, plans, reports, targets] = await Promise.all([
+    needsLibrary ? repo.libraryFigures(db, view.path) : Promise.resolve([]),
+    repo.planFigures(db, view.path, year),
+    repo.reportFigures(db, view.path, year),
     repo.targetsOf(
       db,
       children.map((c) => c.code),

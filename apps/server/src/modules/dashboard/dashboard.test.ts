@@ -226,6 +226,21 @@ describe('驾驶舱 figures', () => {
     expect(a).toEqual(b);
   });
 
+  it('counts reports up to a chosen month; a month not yet begun is refused in Chinese', async () => {
+    const d = await get(jk, `/api/dashboard?year=${year}&month=1`);
+    const e = await expected('410100/410171/');
+    expect(d.throughMonth).toBe(`${year}-01`);
+    expect(d.investment.months).toHaveLength(1);
+    same(d.investment.invested, e.invested(`${year}-01`, `${year}-01`));
+    same(d.investment.lastYearInvested, e.invested(`${year - 1}-01`, `${year - 1}-01`));
+    const r = await get(city, `/api/dashboard/ranking?indicator=invested&year=${year}&month=1`);
+    expect(r.throughMonth).toBe(`${year}-01`);
+    expect(r.previousMonth).toBeNull();
+    const future = await ctx.request('GET', `/api/dashboard?year=${year + 1}&month=1`, { as: jk });
+    expect(future.status).toBe(400);
+    expect(future.body.message).toContain('尚未到来');
+  });
+
   it('an empty year has zeros and no percentages, not errors', async () => {
     const d = await get(city, '/api/dashboard?year=2001');
     expect(d.investment.invested).toBe('0');

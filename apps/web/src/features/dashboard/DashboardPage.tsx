@@ -39,6 +39,8 @@ import {
   dashboardKeys,
   indicatorOptions,
   indicatorText,
+  latestMonth,
+  monthParam,
   percentText,
   projectsLink,
   saveBlob,
@@ -58,6 +60,9 @@ export default function DashboardPage() {
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
   const year = yearParam(params.get('year'));
+  const latest = latestMonth(year);
+  const chosen = monthParam(params.get('month'));
+  const month = chosen !== undefined && chosen <= latest ? chosen : undefined;
   const regionCode = params.get('region') ?? undefined;
   const [indicator, setIndicator] = useState<RankingIndicator>('invested');
   const [targetsOpen, setTargetsOpen] = useState(false);
@@ -65,12 +70,12 @@ export default function DashboardPage() {
   const regions = useRegions('district');
 
   const data = useQuery({
-    queryKey: dashboardKeys.view(me.activeRegionCode, regionCode, year),
-    queryFn: () => dashboardApi.get({ regionCode, year }),
+    queryKey: dashboardKeys.view(me.activeRegionCode, regionCode, year, month),
+    queryFn: () => dashboardApi.get({ regionCode, year, month }),
   });
   const ranking = useQuery({
-    queryKey: dashboardKeys.ranking(me.activeRegionCode, regionCode, year, indicator),
-    queryFn: () => dashboardApi.ranking({ regionCode, year, indicator }),
+    queryKey: dashboardKeys.ranking(me.activeRegionCode, regionCode, year, indicator, month),
+    queryFn: () => dashboardApi.ranking({ regionCode, year, indicator, month }),
   });
 
   const set = (k: string, v: string | undefined) => {
@@ -87,7 +92,7 @@ export default function DashboardPage() {
   const download = async (kind: 'docx' | 'xlsx') => {
     setDownloading(kind);
     try {
-      const { blob, filename } = await dashboardApi.briefing(kind, { regionCode, year });
+      const { blob, filename } = await dashboardApi.briefing(kind, { regionCode, year, month });
       saveBlob(blob, filename);
     } catch (e) {
       message.error(errorText(e));
@@ -121,7 +126,23 @@ export default function DashboardPage() {
               style={{ width: 100 }}
               value={year}
               options={yearOptions()}
-              onChange={(v) => set('year', v === thisYear() ? undefined : String(v))}
+              onChange={(v) => {
+                const next = new URLSearchParams(params);
+                if (v === thisYear()) next.delete('year');
+                else next.set('year', String(v));
+                next.delete('month');
+                setParams(next);
+              }}
+            />
+            <Select
+              data-testid="dashboard-month"
+              style={{ width: 120 }}
+              value={month ?? latest}
+              options={Array.from({ length: latest }, (_, i) => ({
+                value: i + 1,
+                label: `统计至${i + 1}月`,
+              }))}
+              onChange={(v) => set('month', v === latest ? undefined : String(v))}
             />
             <Dropdown
               menu={{

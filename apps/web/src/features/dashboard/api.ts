@@ -22,6 +22,8 @@ export type SetTargetsInput = Input<typeof setTargetsRequest>;
 export interface DashboardParams {
   regionCode?: string | undefined;
   year: number;
+  /** count reports up to this month; default the latest */
+  month?: number | undefined;
 }
 
 export const dashboardApi = {

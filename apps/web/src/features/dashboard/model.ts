@@ -59,12 +59,29 @@ export function yearParam(v: string | null): number {
   return Number.isInteger(n) && n >= 2000 && n <= 2100 ? n : thisYear();
 }
 
+/** A month 1–12 from the address bar, or undefined (the latest). */
+export function monthParam(v: string | null): number | undefined {
+  const n = Number(v);
+  return v && Number.isInteger(n) && n >= 1 && n <= 12 ? n : undefined;
+}
+
+/** The latest month with figures for a year: this month, or December of a past year. */
+export function latestMonth(year: number): number {
+  const now = new Date(Date.now() + 8 * 3600_000);
+  return year < now.getUTCFullYear() ? 12 : now.getUTCMonth() + 1;
+}
+
 export const dashboardKeys = {
   all: (scope: string) => ['dashboard', scope] as const,
-  view: (scope: string, region: string | undefined, year: number) =>
-    ['dashboard', scope, 'view', region ?? '', year] as const,
-  ranking: (scope: string, region: string | undefined, year: number, i: RankingIndicator) =>
-    ['dashboard', scope, 'ranking', region ?? '', year, i] as const,
+  view: (scope: string, region: string | undefined, year: number, month?: number) =>
+    ['dashboard', scope, 'view', region ?? '', year, month ?? 0] as const,
+  ranking: (
+    scope: string,
+    region: string | undefined,
+    year: number,
+    i: RankingIndicator,
+    month?: number,
+  ) => ['dashboard', scope, 'ranking', region ?? '', year, i, month ?? 0] as const,
   targets: (scope: string, year: number) => ['dashboard', scope, 'targets', year] as const,
 };
 

@@ -235,7 +235,36 @@ export async function seedDemoReports(db: Db, now = new Date()): Promise<number>
     });
   });
 
+  // last year, for 同比: two in three of these projects were already being
+  // built, from a month between January and June; on time, months closed
+  const earlier = rng(20250101); // its own sequence: this year's figures stay as they were
+  const lastYear: typeof reports = [];
+  projects.forEach((p, k) => {
+    if (k % 3 === 0) return;
+    const from = 1 + (k % 5);
+    for (let m = from; m <= 12; m++) {
+      const base = Math.round(((Number(p.annual_plan) * 100) / 14) * seasonal[m - 1]!);
+      const cents = Math.max(100, Math.floor(base * (0.6 + earlier() * 0.35)));
+      const at = new Date(Date.UTC(YEAR - 1, m, 2, 2 + Math.floor(earlier() * 8)));
+      lastYear.push({
+        project_id: p.id,
+        region_code: p.region_code,
+        month: `${YEAR - 1}-${mm(m)}`,
+        invested: (cents / 100).toFixed(2),
+        progress: m === from ? '开工建设' : '按计划推进',
+        problems: '',
+        late: false,
+        source: 'form',
+        reporter_id: null,
+        reporter_name: '项目办',
+        submitted_at: at,
+        updated_at: at,
+      });
+    }
+  });
+
   await db.transaction().execute(async (trx) => {
+    if (lastYear.length) await trx.insertInto('monthly_reports').values(lastYear).execute();
     const inserted = await trx
       .insertInto('monthly_reports')
       .values(reports)
@@ -286,6 +315,7 @@ export async function seedDemoReports(db: Db, now = new Date()): Promise<number>
       (m) => m < current,
     );
     closedMonths.pop(); // last month is still open for late reports
+    closedMonths.unshift(...Array.from({ length: 12 }, (_, i) => `${YEAR - 1}-${mm(i + 1)}`));
     if (closedMonths.length)
       await trx
         .insertInto('report_month_closures')
