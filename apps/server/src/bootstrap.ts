@@ -12,7 +12,7 @@ import {
 import { calendarRoutes, onCalendarChanged } from './modules/calendar';
 import { attachmentRoutes, purgeAttachmentsJob } from './modules/attachments';
 import { campaignRoutes } from './modules/campaigns';
-import { dashboardRoutes } from './modules/dashboard';
+import { dashboardRoutes, snapshotLibraryJob } from './modules/dashboard';
 import { briefingRoutes } from './modules/briefings';
 import { jobRoutes } from './modules/jobs';
 import {
@@ -87,6 +87,7 @@ export async function createXiangmu(opts: XiangmuOptions) {
     jobs.register(purgeSessionsJob);
     jobs.register(purgeAttachmentsJob);
     jobs.register(rateMilestonesJob);
+    jobs.register(snapshotLibraryJob);
     onCalendarChanged(recomputeDueDates);
     await jobs.ensureSchedules();
     const sessions = new SessionCache(opts.sessionCacheMs);

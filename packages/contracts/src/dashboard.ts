@@ -73,7 +73,7 @@ export const rankingRow = z.object({
   value: z.string().nullable(),
   /** 1 = first; null without a value */
   rank: z.number().nullable(),
-  /** the rank with the reports up to the month before; null when unknown */
+  /** the rank a month earlier (see Ranking.previousMonth); null when unknown */
   previousRank: z.number().nullable(),
   /** previousRank − rank: positive = moved up */
   change: z.number().nullable(),
@@ -84,7 +84,11 @@ export const ranking = z.object({
   label: z.string(),
   /** reports up to this month are counted ('YYYY-MM') */
   throughMonth: z.string(),
-  /** previousRank compares with reports up to this month; null in January */
+  /**
+   * what previousRank compares with: reports up to this month, or for the
+   * library indicators the library as it stood at this month's end; null
+   * when there is nothing to compare (January; no snapshot yet)
+   */
   previousMonth: z.string().nullable(),
   rows: z.array(rankingRow),
 });

@@ -83,3 +83,35 @@ export const latestCampaignIds = async (db: Db, n: number) =>
   (await db.selectFrom('campaigns').select('id').orderBy('number', 'desc').limit(n).execute()).map(
     (c) => c.id,
   );
+
+/**
+ * Keeps the library as it stands as `month`'s end figures, once (a later
+ * run of the job leaves the first snapshot alone). Returns the rows written.
+ */
+export async function takeLibrarySnapshot(db: Db, month: string): Promise<number> {
+  const res = await sql`
+    insert into library_snapshots (month, region_code, projects, total_investment)
+    select ${month}, region_code, sum(projects)::int, sum(total_investment)
+    from rollup_projects group by region_code
+    on conflict (month, region_code) do nothing`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+/** The library at `month`'s end by child region; empty when no snapshot was taken. */
+export async function snapshotFigures(db: Db, path: string, month: string) {
+  const { rows } = await sql<{ child: string; projects: number; total_investment: string }>`
+    select ${childOf(depthOf(path))} as child, sum(s.projects)::int as projects,
+           sum(s.total_investment)::text as total_investment
+    from library_snapshots s join regions r on r.code = s.region_code
+    where s.month = ${month} and r.path like ${`${path}%`}
+    group by 1`.execute(db);
+  return rows;
+}
+
+export const hasSnapshot = async (db: Db, month: string) =>
+  !!(await db
+    .selectFrom('library_snapshots')
+    .select('month')
+    .where('month', '=', month)
+    .limit(1)
+    .executeTakeFirst());

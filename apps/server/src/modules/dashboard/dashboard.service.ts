@@ -23,6 +23,7 @@ import { assertCan, auditActorOf, type Actor } from '../access';
 import { recordAudit } from '../audit';
 import { getCampaignDetail } from '../campaigns/campaign.service';
 import { getRegionInScope } from '../regions';
+import { previousMonthOf } from './dashboard.jobs';
 import * as repo from './dashboard.repository';
 
 /**
@@ -291,9 +292,27 @@ export async function getRanking(db: Db, actor: Actor, q: RankingQuery): Promise
   });
   const values = figures.map((f) => valueOf(f, q.indicator, year, through));
   // the library has no history: its indicators have no previous rank
-  const historic = !['projects', 'totalInvestment'].includes(q.indicator);
-  const before =
-    previous && historic ? figures.map((f) => valueOf(f, q.indicator, year, previous)) : null;
+  // the library has no history of its own: it is compared with the snapshot
+  // taken when last month ended (dashboard.snapshot job), when there is one
+  let before: Array<string | null> | null = null;
+  let comparedWith: string | null = null;
+  if (needsLibrary) {
+    const last = previousMonthOf(monthOf(new Date()));
+    const snap = (await repo.hasSnapshot(db, last))
+      ? await repo.snapshotFigures(db, view.path, last)
+      : null;
+    if (snap) {
+      comparedWith = last;
+      before = children.map((c) => {
+        const row = snap.find((r) => r.child === c.code);
+        if (q.indicator === 'projects') return String(row?.projects ?? 0);
+        return row?.total_investment ?? '0';
+      });
+    }
+  } else if (previous) {
+    comparedWith = previous;
+    before = figures.map((f) => valueOf(f, q.indicator, year, previous));
+  }
   const now = ranks(values);
   const prev = before ? ranks(before) : null;
   const rows = figures
@@ -310,7 +329,7 @@ export async function getRanking(db: Db, actor: Actor, q: RankingQuery): Promise
     indicator: q.indicator,
     label: rankingIndicatorLabels[q.indicator],
     throughMonth: through,
-    previousMonth: historic ? previous : null,
+    previousMonth: comparedWith,
     rows,
   };
 }

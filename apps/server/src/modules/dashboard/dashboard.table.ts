@@ -8,3 +8,13 @@ export interface InvestmentTargetTable {
   set_by: string;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
+
+export interface LibrarySnapshotTable {
+  /** the month that had ended, 'YYYY-MM' */
+  month: string;
+  region_code: string;
+  projects: number;
+  /** 万元 */
+  total_investment: ColumnType<string, string, string>;
+  taken_at: ColumnType<Date, Date | undefined, never>;
+}

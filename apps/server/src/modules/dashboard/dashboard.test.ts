@@ -10,6 +10,7 @@ import {
 } from '@xiangmu/contracts';
 import { createTestContext, type Session, type TestContext } from '../../test/harness';
 import { projectBody } from '../../test/route-specs';
+import { previousMonthOf, snapshotLibraryJob } from './dashboard.jobs';
 
 let ctx: TestContext;
 let city: Session;
@@ -337,12 +338,52 @@ describe('targets and the ranking', () => {
     expect(rankList).toEqual([...rankList].sort((a, b) => a - b));
   });
 
-  it('the library indicators rank without a previous rank; a bad indicator is refused in Chinese', async () => {
-    const r = await get(city, `/api/dashboard/ranking?indicator=projects&year=${year}`);
+  it('the library indicators compare with last month-end snapshot, taken once by the job; a bad indicator is refused', async () => {
+    // no snapshot yet: nothing to compare with
+    let r = await get(city, `/api/dashboard/ranking?indicator=projects&year=${year}`);
     expect(r.previousMonth).toBeNull();
     expect(r.rows.every((x: { previousRank: null }) => x.previousRank === null)).toBe(true);
     const jkRow = r.rows.find((x: { regionCode: string }) => x.regionCode === '410171');
     expect(Number(jkRow.value)).toBe((await expected('410100/410171/')).projects.length);
+
+    // the job keeps the library as last month's end figures, once
+    const run = () => snapshotLibraryJob.handler({ db: ctx.db, payload: null, jobId: 0 });
+    const first = (await run()) as { month: string; rows: number };
+    expect(first.month).toBe(previousMonthOf(through));
+    expect(first.rows).toBeGreaterThan(0);
+    expect(((await run()) as { rows: number }).rows).toBe(0);
+
+    // 20 new projects in 金水区 since then: it moves up, the others keep or lose places
+    const js0 = (
+      await get(city, `/api/dashboard/ranking?indicator=projects&year=${year}`)
+    ).rows.find((x: { regionCode: string }) => x.regionCode === '410105');
+    await ctx.db
+      .insertInto('projects')
+      .values(
+        Array.from({ length: 20 }, (_, i) => ({
+          name: `排名变化项目${i}`,
+          name_initials: 'pm',
+          owner_name: '测试企业',
+          owner_credit_code: '91410100MA9GL8K3XA',
+          region_code: '410105',
+          industry_cluster: '汽车',
+          level: 'district',
+          total_investment: '100',
+          annual_plan: '10',
+          plan_year: year,
+          stage: 'planned',
+        })),
+      )
+      .execute();
+    r = await get(city, `/api/dashboard/ranking?indicator=projects&year=${year}`);
+    expect(r.previousMonth).toBe(previousMonthOf(through));
+    const js1 = r.rows.find((x: { regionCode: string }) => x.regionCode === '410105');
+    expect(Number(js1.value)).toBe(Number(js0.value) + 20);
+    expect(js1.previousRank).toBe(js0.rank);
+    expect(js1.change).toBe(js1.previousRank - js1.rank);
+    expect(js1.rank).toBeLessThanOrEqual(js0.rank);
+    for (const row of r.rows) expect(row.previousRank).not.toBeNull();
+
     const bad = await ctx.request('GET', '/api/dashboard/ranking?indicator=drop', { as: city });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/[\u4e00-\u9fff]/);

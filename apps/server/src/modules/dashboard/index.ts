@@ -1,1 +1,2 @@
 export { dashboardRoutes } from './dashboard.routes';
+export { snapshotLibraryJob } from './dashboard.jobs';

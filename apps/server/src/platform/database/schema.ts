@@ -28,7 +28,10 @@ import type {
 import type { ProblemEventTable, ProblemTable } from '../../modules/problems/problem.table';
 import type { JobScheduleTable, JobTable } from '../jobs/job.table';
 import type { RollupProjectTable, RollupReportTable } from '../../modules/rollups/rollup.table';
-import type { InvestmentTargetTable } from '../../modules/dashboard/dashboard.table';
+import type {
+  InvestmentTargetTable,
+  LibrarySnapshotTable,
+} from '../../modules/dashboard/dashboard.table';
 
 export interface Database {
   regions: RegionTable;
@@ -57,4 +60,5 @@ export interface Database {
   rollup_projects: RollupProjectTable;
   rollup_reports: RollupReportTable;
   investment_targets: InvestmentTargetTable;
+  library_snapshots: LibrarySnapshotTable;
 }

@@ -500,7 +500,9 @@ function RankingCard(props: {
       extra={
         r?.previousMonth ? (
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            较上月：与统计至{Number(r.previousMonth.slice(5))}月的名次比较
+            {r.indicator === 'projects' || r.indicator === 'totalInvestment'
+              ? `较上月：与${Number(r.previousMonth.slice(5))}月末的项目库比较`
+              : `较上月：与统计至${Number(r.previousMonth.slice(5))}月的名次比较`}
           </Typography.Text>
         ) : null
       }
