@@ -84,6 +84,14 @@ const heading1 = (text: string) =>
 
 const empty = () => new Paragraph({ children: [], spacing: exact });
 
+/**
+ * The largest size (pt, at most `max`) at which `chars` full-width characters
+ * fit in `widthPt`: an office name and a date must share one line.
+ */
+const fitting = (chars: number, widthPt: number, max: number) =>
+  Math.max(10, Math.min(max, Math.floor(widthPt / Math.max(chars, 1))));
+const TEXT_WIDTH_PT = 156 * (72 / 25.4);
+
 /** The red masthead: the name, 第N期, issuing office and date, and the red rule. */
 function masthead(b: Briefing) {
   // as large as fits the 156 mm line, at most 42 pt
@@ -105,7 +113,15 @@ function masthead(b: Briefing) {
       tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH }],
       spacing: { ...exact, after: 120 },
       border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 4 } },
-      children: [bodyRun(b.office), bodyRun(`\t${b.date}`)],
+      children: [b.office, `\t${b.date}`].map(
+        (text) =>
+          new TextRun({
+            text,
+            font: font(FONT.body),
+            // two characters' room between the office and the date
+            size: pt(fitting(b.office.length + b.date.length + 2, TEXT_WIDTH_PT, SIZE.san)),
+          }),
+      ),
     }),
     empty(),
   ];
@@ -156,6 +172,8 @@ function rankingTable(b: Briefing) {
 
 /** 版记: the 报送 and 分送 lines between two rules, and who printed it when. */
 function colophon(b: Briefing) {
+  // 4号, smaller when the office and the date would not share a line
+  const size = fitting(b.office.length + b.date.length + 4, TEXT_WIDTH_PT - 2 * SIZE.si, SIZE.si);
   const line = (text: string, border: 'top' | 'bottom' | 'both') =>
     new Paragraph({
       spacing: { line: Math.round(SIZE.si * 20 * 1.6), lineRule: LineRuleType.EXACT },
@@ -172,8 +190,7 @@ function colophon(b: Briefing) {
       children: text
         .split('\t')
         .map(
-          (t, i) =>
-            new TextRun({ text: i ? `\t${t}` : t, font: font(FONT.body), size: pt(SIZE.si) }),
+          (t, i) => new TextRun({ text: i ? `\t${t}` : t, font: font(FONT.body), size: pt(size) }),
         ),
     });
   return [
