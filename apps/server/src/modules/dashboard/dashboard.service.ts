@@ -165,7 +165,12 @@ export async function getDashboard(db: Db, actor: Actor, q: DashboardQuery): Pro
   const target = targets[0]?.amount ?? null;
   const campaigns = await Promise.all(
     campaignIds.map(async (id) => {
-      const detail = await getCampaignDetail(db, { ...actor, activeRegionCode: view.code }, id);
+      // the view region's own figures, whichever region the caller works in
+      const detail = await getCampaignDetail(
+        db,
+        { ...actor, activeRegionCode: view.code, scopePath: view.path },
+        id,
+      );
       const own = detail.regions[0]!;
       return {
         id,

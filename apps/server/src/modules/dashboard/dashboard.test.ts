@@ -222,6 +222,32 @@ describe('驾驶舱 figures', () => {
   });
 
   it('the city looks at a district by choosing it, with the same figures as the district', async () => {
+    // a "三个一批" period with a signed project in 经开区 and one in 金水区
+    const campaign = await ctx.request('POST', '/api/campaigns', {
+      as: city,
+      body: { number: 9, startsOn: `${year}-01-01`, endsOn: `${year}-12-31` },
+    });
+    expect(campaign.status, JSON.stringify(campaign.body)).toBe(200);
+    for (const region of ['410171', '410105']) {
+      const p = await ctx.request('POST', '/api/projects', {
+        as: city,
+        body: { ...projectBody(`驾驶舱签约项目${region}`), regionCode: region, stage: 'signed' },
+      });
+      expect(p.status, JSON.stringify(p.body)).toBe(200);
+      const entry = await ctx.request('POST', `/api/campaigns/${campaign.body.id}/entries`, {
+        as: city,
+        body: { projectId: p.body.id, kind: 'sign' },
+      });
+      expect(entry.status, JSON.stringify(entry.body)).toBe(200);
+    }
+    const signed = (d: {
+      campaigns: Array<{ id: number; batches: Array<{ kind: string; count: number }> }>;
+    }) =>
+      d.campaigns.find((c) => c.id === campaign.body.id)!.batches.find((b) => b.kind === 'sign')!
+        .count;
+    expect(signed(await get(city, `/api/dashboard?year=${year}`))).toBe(2);
+    expect(signed(await get(jk, `/api/dashboard?year=${year}`))).toBe(1);
+
     const a = await get(city, `/api/dashboard?year=${year}&regionCode=410171`);
     const b = await get(jk, `/api/dashboard?year=${year}`);
     expect(a).toEqual(b);
