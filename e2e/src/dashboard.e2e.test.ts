@@ -61,6 +61,10 @@ describe('驾驶舱, map, big screen and briefing', () => {
       .poll(() => page.getByTestId('figure-projects').textContent())
       .toContain(String(city.library.projects));
     await page.getByTestId('chart-map').locator('canvas').first().waitFor();
+    // the demo projects have locations: the map draws the largest of them
+    const points = await (await page.request.get(`${server.url}/api/dashboard/points`)).json();
+    expect(points.points.length).toBeGreaterThan(100);
+    expect(points.located).toBe(city.library.projects);
     await page.getByTestId('ranking-table').getByText('郑州经济技术开发区').waitFor();
     await shot(page, 'dashboard-city');
 

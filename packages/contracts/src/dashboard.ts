@@ -161,6 +161,32 @@ export const rankingQuery = z.strictObject({
 });
 export type RankingQuery = z.infer<typeof rankingQuery>;
 
+// ---------------------------------------------------------------- map points
+
+/** at most this many project points on the map (the largest investments) */
+export const MAP_POINTS_LIMIT = 500;
+
+export const mapPointsQuery = z.strictObject({ regionCode: regionCode.optional() });
+
+export const mapPoint = z.object({
+  id: z.number(),
+  name: z.string(),
+  regionCode: z.string(),
+  stage: z.string(),
+  /** 万元 */
+  totalInvestment: z.string(),
+  /** WGS-84 */
+  lng: z.number(),
+  lat: z.number(),
+});
+export type MapPoint = z.infer<typeof mapPoint>;
+
+export const mapPoints = z.object({
+  points: z.array(mapPoint),
+  /** projects with a location in the region; more than points when capped */
+  located: z.number(),
+});
+
 // ---------------------------------------------------------------- targets
 
 export const targetsQuery = z.strictObject({

@@ -31,6 +31,20 @@ export const dashboardRouteSpecs: Record<string, RouteSpec> = {
     // the districts of the city, or the streets of a district (codes below OWN's)
     containsOwn: (b) => b.rows.some((r: { regionCode: string }) => r.regionCode.startsWith(OWN)),
   },
+  'GET /api/dashboard/points': {
+    kind: 'list',
+    roles: readers,
+    build: async (w) => {
+      // the OWN target project gets a location
+      await w.ctx.db
+        .updateTable('projects')
+        .set({ lng: 113.73, lat: 34.71 })
+        .where('id', '=', w.targetProjectId)
+        .execute();
+      return { url: '/api/dashboard/points' };
+    },
+    containsOwn: (b, w) => b.points.some((p: { id: number }) => p.id === w.targetProjectId),
+  },
   'GET /api/dashboard/targets': {
     kind: 'list',
     roles: readers,

@@ -115,3 +115,29 @@ export const hasSnapshot = async (db: Db, month: string) =>
     .where('month', '=', month)
     .limit(1)
     .executeTakeFirst());
+
+/** The largest located projects of a region, for the map; and how many are located. */
+export async function mapPointsOf(db: Db, path: string, limit: number) {
+  const inScope = sql`p.region_code in (select code from regions where path like ${`${path}%`})`;
+  const [points, located] = await Promise.all([
+    sql<{
+      id: number;
+      name: string;
+      region_code: string;
+      stage: string;
+      total_investment: string;
+      lng: string;
+      lat: string;
+    }>`
+      select p.id, p.name, p.region_code, p.stage, p.total_investment::text as total_investment,
+             p.lng::text as lng, p.lat::text as lat
+      from projects p
+      where p.lng is not null and p.lat is not null and ${inScope}
+      order by p.total_investment desc, p.id
+      limit ${limit}`.execute(db),
+    sql<{ n: number }>`
+      select count(*)::int as n from projects p
+      where p.lng is not null and p.lat is not null and ${inScope}`.execute(db),
+  ]);
+  return { points: points.rows, located: located.rows[0]!.n };
+}

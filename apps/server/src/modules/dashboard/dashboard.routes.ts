@@ -3,6 +3,8 @@ import {
   dashboard,
   dashboardQuery,
   investmentTarget,
+  mapPoints,
+  mapPointsQuery,
   ranking,
   rankingQuery,
   setTargetsRequest,
@@ -38,6 +40,18 @@ export function dashboardRoutes(app: ApiApp, { db }: AppContext) {
       },
     },
     async (req) => dashboards.getRanking(db, actorOf(req), req.query),
+  );
+  app.get(
+    '/api/dashboard/points',
+    {
+      schema: {
+        tags,
+        summary: '地图上的项目点位（有坐标的项目，按总投资取前500个）',
+        querystring: mapPointsQuery,
+        response: { 200: mapPoints },
+      },
+    },
+    async (req) => dashboards.getMapPoints(db, actorOf(req), req.query),
   );
   app.get(
     '/api/dashboard/targets',

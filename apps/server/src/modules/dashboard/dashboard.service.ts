@@ -2,6 +2,7 @@ import {
   beijingDate,
   compareDecimals,
   industryClusters,
+  MAP_POINTS_LIMIT,
   monthOf,
   percentOf,
   projectLevelLabels,
@@ -336,6 +337,27 @@ export async function getRanking(db: Db, actor: Actor, q: RankingQuery): Promise
     throughMonth: through,
     previousMonth: comparedWith,
     rows,
+  };
+}
+
+// ---------------------------------------------------------------- map points
+
+/** The region's largest located projects, for the points on the map. */
+export async function getMapPoints(db: Db, actor: Actor, q: { regionCode?: string | undefined }) {
+  assertCan(actor, 'dashboard.read');
+  const { view } = await viewOf(db, actor, q.regionCode);
+  const { points, located } = await repo.mapPointsOf(db, view.path, MAP_POINTS_LIMIT);
+  return {
+    located,
+    points: points.map((p) => ({
+      id: p.id,
+      name: p.name,
+      regionCode: p.region_code,
+      stage: p.stage,
+      totalInvestment: p.total_investment,
+      lng: Number(p.lng),
+      lat: Number(p.lat),
+    })),
   };
 }
 

@@ -277,6 +277,38 @@ describe('驾驶舱 figures', () => {
   });
 });
 
+describe('map points', () => {
+  it('the largest located projects of the region, in investment order, with the count located', async () => {
+    const located = await ctx.db
+      .selectFrom('projects')
+      .select(['id', 'region_code'])
+      .where('region_code', 'in', ['410171', '410105'])
+      .orderBy('id')
+      .limit(12)
+      .execute();
+    for (const [i, p] of located.entries())
+      await ctx.db
+        .updateTable('projects')
+        .set({ lng: 113.7 + i / 100, lat: 34.7 })
+        .where('id', '=', p.id)
+        .execute();
+    const jkPoints = (await get(jk, '/api/dashboard/points')).points as Array<{
+      id: number;
+      regionCode: string;
+      totalInvestment: string;
+      lng: number;
+    }>;
+    const jkIds = located.filter((p) => p.region_code === '410171').map((p) => p.id);
+    expect(jkPoints.map((p) => p.id).sort()).toEqual([...jkIds].sort());
+    const amounts = jkPoints.map((p) => Number(p.totalInvestment));
+    expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
+    expect(jkPoints.every((p) => typeof p.lng === 'number')).toBe(true);
+    const all = await get(city, '/api/dashboard/points');
+    expect(all.located).toBe(located.length);
+    expect(all.points).toHaveLength(located.length);
+  });
+});
+
 describe('targets and the ranking', () => {
   it('the city sets targets; the dashboard shows completion of the target; others may not set them', async () => {
     const res = await ctx.request('PUT', '/api/dashboard/targets', {

@@ -46,12 +46,19 @@ export default function BigScreenPage() {
     queryFn: () => dashboardApi.ranking({ regionCode, year, indicator: 'invested' }),
     refetchInterval: REFRESH_MS,
   });
+  const points = useQuery({
+    queryKey: [...dashboardKeys.all(me.activeRegionCode), 'points', regionCode ?? '', 'bigscreen'],
+    queryFn: () => dashboardApi.points(regionCode),
+    refetchInterval: REFRESH_MS,
+  });
   const d = data.data;
   const months = useMemo(() => (d ? monthsOption(d, true) : null), [d]);
   const map = useMemo(
     () =>
-      ranking.data && d?.regionLevel === 'city' ? mapOption(ranking.data, 'invested', true) : null,
-    [ranking.data, d],
+      ranking.data && d?.regionLevel === 'city'
+        ? mapOption(ranking.data, 'invested', true, points.data)
+        : null,
+    [ranking.data, d, points.data],
   );
   const regions = useMemo(() => (d ? regionsOption(d) : null), [d]);
 

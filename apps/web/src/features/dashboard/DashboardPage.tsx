@@ -32,7 +32,7 @@ import { QueryError } from '../../components/QueryState';
 import { errorText } from '../../lib/api-client';
 import { useRegions } from '../../lib/queries';
 import { yiFixed } from '../projects/model';
-import { dashboardApi, type Dashboard, type Ranking } from './api';
+import { dashboardApi, type Dashboard, type MapPoints, type Ranking } from './api';
 import { clustersOption, mapOption, monthsOption, regionsOption, stagesOption } from './charts';
 import { EChart } from './EChart';
 import {
@@ -84,6 +84,10 @@ export default function DashboardPage() {
     else next.set(k, v);
     setParams(next);
   };
+  const points = useQuery({
+    queryKey: [...dashboardKeys.all(me.activeRegionCode), 'points', regionCode ?? ''],
+    queryFn: () => dashboardApi.points(regionCode),
+  });
   const d = data.data;
   const districtChoices = (regions.data ?? []).filter(
     (r) => r.level === 'district' || r.level === 'city',
@@ -185,6 +189,7 @@ export default function DashboardPage() {
         <DashboardBody
           d={d}
           ranking={ranking.data}
+          points={points.data}
           indicator={indicator}
           onIndicator={setIndicator}
           onDrill={(code) => set('region', code)}
@@ -220,6 +225,7 @@ function Figure(props: {
 function DashboardBody(props: {
   d: Dashboard;
   ranking: Ranking | undefined;
+  points: MapPoints | undefined;
   indicator: RankingIndicator;
   onIndicator: (i: RankingIndicator) => void;
   onDrill: (code: string) => void;
@@ -233,8 +239,8 @@ function DashboardBody(props: {
   const clusters = useMemo(() => clustersOption(d), [d]);
   const byRegion = useMemo(() => regionsOption(d), [d]);
   const map = useMemo(
-    () => (props.ranking ? mapOption(props.ranking, indicator) : null),
-    [props.ranking, indicator],
+    () => (props.ranking ? mapOption(props.ranking, indicator, false, props.points) : null),
+    [props.ranking, indicator, props.points],
   );
   const city = d.regionLevel === 'city';
   const reportsLink = `/reports?month=${d.throughMonth}`;
@@ -378,8 +384,9 @@ function DashboardBody(props: {
                 height={420}
                 testId="chart-map"
                 onClick={(e) => {
-                  const code = (e.data as { code?: string } | undefined)?.code;
-                  if (code) props.onDrill(code);
+                  const data = e.data as { code?: string; projectId?: number } | undefined;
+                  if (data?.projectId) navigate(`/projects/${data.projectId}`);
+                  else if (data?.code) props.onDrill(data.code);
                 }}
               />
             ) : (

@@ -5,6 +5,7 @@
 import type {
   dashboard,
   investmentTarget,
+  mapPoints,
   ranking,
   RankingIndicator,
   setTargetsRequest,
@@ -18,6 +19,7 @@ export type Dashboard = Output<typeof dashboard>;
 export type Ranking = Output<typeof ranking>;
 export type InvestmentTarget = Output<typeof investmentTarget>;
 export type SetTargetsInput = Input<typeof setTargetsRequest>;
+export type MapPoints = Output<typeof mapPoints>;
 
 export interface DashboardParams {
   regionCode?: string | undefined;
@@ -30,6 +32,8 @@ export const dashboardApi = {
   get: (q: DashboardParams) => request<Dashboard>('GET', '/api/dashboard', { query: { ...q } }),
   ranking: (q: DashboardParams & { indicator: RankingIndicator }) =>
     request<Ranking>('GET', '/api/dashboard/ranking', { query: { ...q } }),
+  points: (regionCode?: string) =>
+    request<MapPoints>('GET', '/api/dashboard/points', { query: { regionCode } }),
   targets: (year: number) =>
     request<InvestmentTarget[]>('GET', '/api/dashboard/targets', { query: { year } }),
   setTargets: (body: SetTargetsInput) =>

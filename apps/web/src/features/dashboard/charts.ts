@@ -1,7 +1,7 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import type { RankingIndicator } from '@xiangmu/contracts';
 import { yiFixed } from '../projects/model';
-import type { Dashboard, Ranking } from './api';
+import type { Dashboard, MapPoints, Ranking } from './api';
 import { indicatorNumber, indicatorText, zonePoints } from './model';
 
 const yi = (wan: string) => Number(yiFixed(wan));
@@ -95,7 +95,12 @@ export function regionsOption(d: Dashboard): EChartsCoreOption {
  * Zhengzhou's districts coloured by the indicator; the functional zones,
  * which have no official boundary, as points.
  */
-export function mapOption(r: Ranking, indicator: RankingIndicator, big = false): EChartsCoreOption {
+export function mapOption(
+  r: Ranking,
+  indicator: RankingIndicator,
+  big = false,
+  points?: MapPoints,
+): EChartsCoreOption {
   const values = r.rows
     .map((x) => indicatorNumber(indicator, x.value))
     .filter((v): v is number => v !== null);
@@ -111,7 +116,12 @@ export function mapOption(r: Ranking, indicator: RankingIndicator, big = false):
   return {
     tooltip: {
       trigger: 'item',
-      formatter: (p: { data?: { code?: string } }) => (p.data?.code ? text(p.data.code) : ''),
+      formatter: (p: { data?: { code?: string; project?: string; total?: string } }) =>
+        p.data?.project
+          ? `${p.data.project}<br/>总投资${p.data.total}亿元`
+          : p.data?.code
+            ? text(p.data.code)
+            : '',
     },
     visualMap: {
       min: 0,
@@ -165,6 +175,21 @@ export function mapOption(r: Ranking, indicator: RankingIndicator, big = false):
           name: x.regionName,
           value: [...zonePoints[x.regionCode]!, indicatorNumber(indicator, x.value) ?? 0],
           code: x.regionCode,
+        })),
+      },
+      // the largest located projects; a click opens the project
+      {
+        name: '项目',
+        type: 'scatter',
+        coordinateSystem: 'geo',
+        symbolSize: big ? 7 : 5,
+        itemStyle: { color: '#dc2626', opacity: 0.75 },
+        data: (points?.points ?? []).map((p) => ({
+          name: p.name,
+          value: [p.lng, p.lat],
+          project: p.name,
+          projectId: p.id,
+          total: yiFixed(p.totalInvestment, 1),
         })),
       },
     ],

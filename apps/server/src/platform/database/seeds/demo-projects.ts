@@ -222,6 +222,30 @@ function otherProjects(regionNames: Map<string, string>): DemoProject[] {
 }
 
 /** Loads the demo projects once (idempotent). */
+/**
+ * Approximate centres (WGS-84) of the county-level units, for the demo
+ * projects' map points: the administrative ones from the district boundary
+ * file (docs/data-sources.md), the functional zones by hand.
+ */
+const centres: Record<string, [number, number]> = {
+  '410102': [113.613, 34.748],
+  '410103': [113.64, 34.724],
+  '410104': [113.678, 34.754],
+  '410105': [113.661, 34.8],
+  '410106': [113.309, 34.803],
+  '410108': [113.617, 34.867],
+  '410122': [113.976, 34.719],
+  '410171': [113.73, 34.71],
+  '410172': [113.55, 34.82],
+  '410173': [113.84, 34.53],
+  '410181': [113.022, 34.748],
+  '410182': [113.383, 34.787],
+  '410183': [113.391, 34.539],
+  '410184': [113.741, 34.396],
+  '410185': [113.051, 34.454],
+  '410190': [113.74, 34.77],
+};
+
 export async function seedDemoProjects(db: Db): Promise<number> {
   const exists = await db.selectFrom('projects').select('id').limit(1).executeTakeFirst();
   if (exists) return 0;
@@ -232,12 +256,21 @@ export async function seedDemoProjects(db: Db): Promise<number> {
     .execute();
   const names = new Map(regions.map((r) => [r.code, r.name]));
   const random = rng(2023);
+  // its own sequence, so adding points changed none of the other demo values
+  const scatter = rng(4101);
   const all = [...jingkaiProjects(), ...otherProjects(names)];
   await db.transaction().execute(async (trx) => {
     for (const p of all) {
       const startYear = p.stage === 'operating' ? 2022 : 2023;
       const month = 1 + Math.floor(random() * 12);
       const planned = `${startYear}-${String(month).padStart(2, '0')}-01`;
+      const centre = centres[p.regionCode.slice(0, 6)];
+      const point = centre
+        ? {
+            lng: Number((centre[0] + (scatter() - 0.5) * 0.06).toFixed(6)),
+            lat: Number((centre[1] + (scatter() - 0.5) * 0.05).toFixed(6)),
+          }
+        : { lng: null, lat: null };
       const { id } = await insertProject(trx, {
         name: p.name,
         name_initials: nameInitials(p.name),
@@ -261,8 +294,7 @@ export async function seedDemoProjects(db: Db): Promise<number> {
         department_id: null,
         contact_name: null,
         contact_phone: null,
-        lng: null,
-        lat: null,
+        ...point,
         tags: p.tags,
       });
       await insertStageEvent(trx, {
