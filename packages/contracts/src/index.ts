@@ -21,3 +21,4 @@ export * from './campaigns';
 export * from './milestones';
 export * from './dashboard';
 export * from './briefings';
+export * from './tickets';
