@@ -516,6 +516,9 @@ function RankingCard(props: {
     >
       {!r ? (
         <Skeleton active />
+      ) : r.rows.every((x) => x.value === null || Number(x.value) === 0) ? (
+        // e.g. a district whose projects are all kept at district level, not on its streets
+        <Empty description="下级区域暂无该指标的数据" data-testid="ranking-empty" />
       ) : (
         <Table
           data-testid="ranking-table"
