@@ -167,6 +167,17 @@ export async function settle(page: Page): Promise<void> {
 }
 
 /**
+ * Finishes the page's running CSS transitions and animations and draws a
+ * frame. A page that is not in front gets no animation frames in headless
+ * Chromium: a closing dialog then stays half-closed and keeps the dialog
+ * below it out of the accessibility tree. A 1-pixel screenshot with
+ * animations disabled ends them (transitionend fires) and paints.
+ */
+export async function finishAnimations(page: Page): Promise<void> {
+  await page.screenshot({ clip: { x: 0, y: 0, width: 1, height: 1 }, animations: 'disabled' });
+}
+
+/**
  * Saves a PNG as e2e/artifacts/<name>.png once the page has settled: the full
  * page, or with `fullPage: false` what is in the viewport (for dialogs and
  * drawers, which cover only the viewport).

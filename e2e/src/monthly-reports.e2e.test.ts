@@ -15,8 +15,8 @@ import {
   login,
   pageOverflow,
   requireWebBuild,
+  finishAnimations,
   screenshot,
-  settle,
   startServer,
   watchErrors,
   type RunningServer,
@@ -465,11 +465,11 @@ describe('月度调度、问题台账与导入', () => {
       await screenshot(editor, 'reports-08a-conflict', { fullPage: false });
       await conflict.getByTestId('report-conflict-keep-mine').click();
       await conflict.waitFor({ state: 'hidden' });
-      // two pages share the context: a page left behind gets no animation
-      // frames, and the closing dialog keeps the form out of the
-      // accessibility tree until one is drawn (seen in full runs)
+      // two pages share the context: the editing page may get no animation
+      // frames, and the closing dialog then keeps the form out of the
+      // accessibility tree (seen in full runs)
       await editor.bringToFront();
-      await settle(editor);
+      await finishAnimations(editor);
       // my amount, their progress
       expect(await edit.getByLabel('形象进度').inputValue()).toContain('吊装完成80%');
       expect(await edit.getByLabel('本月完成投资（万元）').inputValue()).toBe('1300');
