@@ -15,15 +15,10 @@
 import http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type * as KyselyModule from 'kysely';
-import type { Kysely, LogEvent } from 'kysely';
 import type pgTypes from 'pg';
 import {
   envNumber,
-  importFromServer,
   machineLine,
-  onCleanup,
   prepareBuild,
   quietnessLine,
   repoRoot,
@@ -46,6 +41,7 @@ import {
   withoutForeignKeyChecks,
 } from './lib/big-data';
 import { connectClient, loadPg, runOnce, scratchDatabase } from './lib/postgres';
+import { actorFor, capturingDb, importRepo, type Actor, type Statement } from './lib/server-code';
 
 const projects = Math.round(envNumber('BENCH_PROJECTS', 1_000_000));
 const withReports = process.env.BENCH_REPORTS !== 'off';
@@ -123,55 +119,6 @@ async function rebuildRollupsWith(dbUrl: string) {
 
 // ---------------------------------------------------------------- what the server sends
 
-interface Statement {
-  sql: string;
-  parameters: readonly unknown[];
-}
-
-type Actor = Record<string, unknown> & { scopePath: string };
-
-/** the Actor the server builds from a session, for a user whose active region is his own */
-async function actorFor(raw: pgTypes.Client, username: string): Promise<Actor> {
-  const r = (
-    await raw.query<{
-      id: number;
-      display_name: string;
-      phone: string | null;
-      role: string;
-      region_code: string;
-      region_name: string;
-      path: string;
-      department_id: number | null;
-      department_name: string | null;
-    }>(
-      `select u.id, u.display_name, u.phone, u.role, u.region_code, g.name as region_name, g.path,
-              u.department_id, d.name as department_name
-       from users u join regions g on g.code = u.region_code
-       left join departments d on d.id = u.department_id where u.username = $1`,
-      [username],
-    )
-  ).rows[0];
-  if (!r) throw new Error(`no user ${username}`);
-  return {
-    userId: r.id,
-    username,
-    displayName: r.display_name,
-    phone: r.phone,
-    role: r.role,
-    regionCode: r.region_code,
-    regionName: r.region_name,
-    departmentId: r.department_id,
-    departmentName: r.department_name,
-    activeRegionCode: r.region_code,
-    activeRegionName: r.region_name,
-    scopePath: r.path,
-    mustChangePassword: false,
-    sessionId: 0,
-    csrfToken: '',
-    ip: '127.0.0.1',
-  };
-}
-
 interface Server {
   repo: {
     listProjects(
@@ -199,45 +146,16 @@ interface Server {
  * pg type parsers (int8 → number, date → text), as in the server.
  */
 async function serverCode(dbUrl: string) {
-  const { module: kysely } = await importFromServer<typeof KyselyModule>('kysely');
-  const { pg } = await loadPg();
-  const src = (p: string) => pathToFileURL(join(repoRoot, p)).href;
-  await import(src('apps/server/src/platform/database/db.ts'));
   const code: Server = {
-    repo: (await import(
-      src('apps/server/src/modules/projects/project.repository.ts')
-    )) as Server['repo'],
-    reports: (await import(
-      src('apps/server/src/modules/reports/report.service.ts')
-    )) as Server['reports'],
-    contracts: (await import(src('packages/contracts/src/index.ts'))) as Server['contracts'],
+    repo: await importRepo<Server['repo']>(
+      'apps/server/src/modules/projects/project.repository.ts',
+    ),
+    reports: await importRepo<Server['reports']>(
+      'apps/server/src/modules/reports/report.service.ts',
+    ),
+    contracts: await importRepo<Server['contracts']>('packages/contracts/src/index.ts'),
   };
-  // as the server's own pool (db.ts): JIT off
-  const pool = new pg.Pool({ connectionString: dbUrl, max: 1, options: '-c jit=off' });
-  pool.on('error', () => {});
-  let captured: Statement[] = [];
-  const db: Kysely<unknown> = new kysely.Kysely<unknown>({
-    dialect: new kysely.PostgresDialect({ pool }),
-    log: (e: LogEvent) => {
-      if (e.level === 'query') captured.push({ sql: e.query.sql, parameters: e.query.parameters });
-    },
-  });
-  let closed = false;
-  const api = {
-    code,
-    /** what `run` sent, in order, and what it returned */
-    async capture<T>(run: (db: Kysely<unknown>) => Promise<T>) {
-      captured = [];
-      const result = await run(db);
-      return { statements: captured, result };
-    },
-    close: async () => {
-      if (!closed) await db.destroy();
-      closed = true;
-    },
-  };
-  onCleanup(() => api.close());
-  return api;
+  return { code, ...(await capturingDb(dbUrl)) };
 }
 type ServerCode = Awaited<ReturnType<typeof serverCode>>;
 

@@ -244,6 +244,18 @@ export async function download(
  * A file upload (POST): the file itself is the request body, with the same
  * CSRF header and error handling as any other request.
  */
+/** Hands a downloaded file to the browser's save dialog under `filename`. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export const upload = <T>(path: string, blob: Blob, contentType: string, query?: Query) =>
   request<T>('POST', path, { file: { blob, contentType }, ...(query ? { query } : {}) });
 

@@ -29,7 +29,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useMe } from '../../app/auth';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
-import { errorText } from '../../lib/api-client';
+import { errorText, saveBlob } from '../../lib/api-client';
 import { useRegions } from '../../lib/queries';
 import { yiFixed } from '../projects/model';
 import { dashboardApi, type Dashboard, type MapPoints, type Ranking } from './api';
@@ -43,7 +43,6 @@ import {
   monthParam,
   percentText,
   projectsLink,
-  saveBlob,
   TARGET_SETTERS,
   thisYear,
   yearParam,

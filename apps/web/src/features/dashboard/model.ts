@@ -1,4 +1,5 @@
 import {
+  monthOf,
   rankingIndicatorLabels,
   rankingIndicators,
   type RankingIndicator,
@@ -51,7 +52,7 @@ export const zonePoints: Record<string, [number, number]> = {
   '410190': [113.74, 34.77],
 };
 
-export const thisYear = () => Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
+export const thisYear = () => Number(monthOf(new Date()).slice(0, 4));
 
 /** A year from the address bar, or this year. */
 export function yearParam(v: string | null): number {
@@ -67,8 +68,8 @@ export function monthParam(v: string | null): number | undefined {
 
 /** The latest month with figures for a year: this month, or December of a past year. */
 export function latestMonth(year: number): number {
-  const now = new Date(Date.now() + 8 * 3600_000);
-  return year < now.getUTCFullYear() ? 12 : now.getUTCMonth() + 1;
+  const now = monthOf(new Date());
+  return year < Number(now.slice(0, 4)) ? 12 : Number(now.slice(5, 7));
 }
 
 export const dashboardKeys = {
@@ -91,13 +92,4 @@ export function projectsLink(filters: Record<string, string | number | undefined
   for (const [k, v] of Object.entries(filters))
     if (v !== undefined && v !== '') p.set(k, String(v));
   return `/projects?${p.toString()}`;
-}
-
-export function saveBlob(blob: Blob, filename: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

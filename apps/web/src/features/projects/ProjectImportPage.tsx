@@ -36,7 +36,7 @@ import {
 import { useMe } from '../../app/auth';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
-import { api, errorText, isApiError } from '../../lib/api-client';
+import { api, errorText, isApiError, saveBlob } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';
 
 const POLL_MS = 700;
@@ -58,17 +58,6 @@ function checkFile(file: File): string | null {
   if (file.size > IMPORT_MAX_BYTES) return '文件超过20MB，请拆分后再导入';
   if (file.size === 0) return '文件是空的，请检查后重新选择';
   return null;
-}
-
-function saveBlob(blob: Blob, filename: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export default function ProjectImportPage() {

@@ -33,7 +33,7 @@ import { formatYi, type Project } from '@xiangmu/contracts';
 import { useMe } from '../../app/auth';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
-import { api, errorText } from '../../lib/api-client';
+import { api, errorText, saveBlob } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';
 import {
   filtersToParams,
@@ -395,14 +395,7 @@ export default function ProjectsPage() {
       delete query.page;
       delete query.pageSize;
       const { blob, filename } = await api.projects.exportLedger(query);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(blob, filename);
       message.success(`已导出 ${filename}`);
     } catch (e) {
       message.error(`导出失败：${errorText(e)}`);

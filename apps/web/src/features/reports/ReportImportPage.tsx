@@ -38,7 +38,7 @@ import {
 import { useMe } from '../../app/auth';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
-import { errorText, isApiError } from '../../lib/api-client';
+import { errorText, isApiError, saveBlob } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';
 import { reportsApi } from './api';
 import { currentMonth, defaultReportMonth, isMonth, monthLabel, reportKeys } from './model';
@@ -62,17 +62,6 @@ function checkFile(file: File): string | null {
   if (file.size > IMPORT_MAX_BYTES) return '文件超过20MB，请拆分后再导入';
   if (file.size === 0) return '文件是空的，请检查后重新选择';
   return null;
-}
-
-function saveBlob(blob: Blob, filename: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /**
