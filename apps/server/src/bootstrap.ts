@@ -26,6 +26,13 @@ import { projectRoutes } from './modules/projects';
 import { ensureOfficialRegions, regionRoutes } from './modules/regions';
 import { reportRoutes } from './modules/reports';
 import { userRoutes } from './modules/users';
+import { enterpriseRoutes } from './modules/enterprises';
+import {
+  open311Routes,
+  recomputeTicketDueTimes,
+  ticketDeadlinesJob,
+  ticketRoutes,
+} from './modules/tickets';
 import { openDatabase, type DatabaseOptions } from './platform/database/db';
 import { migrateToLatest } from './platform/database/migrate';
 import { ensureFirstAdmin } from './platform/database/seeds/admin';
@@ -88,7 +95,9 @@ export async function createXiangmu(opts: XiangmuOptions) {
     jobs.register(purgeAttachmentsJob);
     jobs.register(rateMilestonesJob);
     jobs.register(snapshotLibraryJob);
+    jobs.register(ticketDeadlinesJob);
     onCalendarChanged(recomputeDueDates);
+    onCalendarChanged(recomputeTicketDueTimes);
     await jobs.ensureSchedules();
     const sessions = new SessionCache(opts.sessionCacheMs);
     const app = await buildApp(
@@ -118,6 +127,9 @@ export async function createXiangmu(opts: XiangmuOptions) {
           calendarRoutes,
           dashboardRoutes,
           briefingRoutes,
+          enterpriseRoutes,
+          ticketRoutes,
+          open311Routes,
         ],
       },
     );

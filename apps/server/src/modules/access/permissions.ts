@@ -49,6 +49,26 @@ export const permissions = {
   /** 驾驶舱, rankings, targets (read) and the briefings */
   'dashboard.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
   'dashboard.set_targets': ['city_admin'],
+  /** tickets: each role sees its share (modules/tickets/ticket.access.ts) */
+  'ticket.read': [
+    'city_admin',
+    'district_admin',
+    'unit_officer',
+    'leader',
+    'viewer',
+    'grid_worker',
+    'enterprise',
+  ],
+  /** which sources a role may register: ticket.access.ts intakeOf */
+  'ticket.create': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'grid_worker', 'enterprise'],
+  /** any step of the loop; which step, on which ticket: ticket.access.ts mayAct */
+  'ticket.act': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'grid_worker', 'enterprise'],
+  'ticket.stats': ['city_admin', 'district_admin', 'leader', 'viewer'],
+  'ticket.export': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
+  'ticket_category.manage': ['city_admin'],
+  'enterprise.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
+  'enterprise.manage': ['city_admin', 'district_admin'],
+  'open311.manage': ['city_admin', 'district_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

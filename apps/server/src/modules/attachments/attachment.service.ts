@@ -49,7 +49,7 @@ export function cleanFilename(name: string): string {
   return (clean || '照片').slice(0, 200);
 }
 
-async function readAtMost(stream: Readable, max: number): Promise<Buffer> {
+export async function readAtMost(stream: Readable, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   try {

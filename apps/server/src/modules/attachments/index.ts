@@ -3,6 +3,8 @@ export { purgeAttachmentsJob } from './attachment.jobs';
 export {
   assertAttachmentsOfProject,
   attachmentsByIds,
+  cleanFilename,
+  readAtMost,
   presentAttachment,
   sniffImage,
 } from './attachment.service';

@@ -32,6 +32,15 @@ import type {
   InvestmentTargetTable,
   LibrarySnapshotTable,
 } from '../../modules/dashboard/dashboard.table';
+import type { EnterpriseTable } from '../../modules/enterprises/enterprise.table';
+import type {
+  Open311ClientTable,
+  TicketCategoryTable,
+  TicketCoHandlerTable,
+  TicketEventTable,
+  TicketPhotoTable,
+  TicketTable,
+} from '../../modules/tickets/ticket.table';
 
 export interface Database {
   regions: RegionTable;
@@ -61,4 +70,11 @@ export interface Database {
   rollup_reports: RollupReportTable;
   investment_targets: InvestmentTargetTable;
   library_snapshots: LibrarySnapshotTable;
+  ticket_categories: TicketCategoryTable;
+  enterprises: EnterpriseTable;
+  open311_clients: Open311ClientTable;
+  tickets: TicketTable;
+  ticket_co_handlers: TicketCoHandlerTable;
+  ticket_events: TicketEventTable;
+  ticket_photos: TicketPhotoTable;
 }

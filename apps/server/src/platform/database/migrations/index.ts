@@ -11,6 +11,7 @@ import * as reportIndexes from './20261122_0009_report_indexes';
 import * as rollups from './20261201_0010_rollups';
 import * as dashboard from './20261201_0011_dashboard';
 import * as mapPoints from './20261201_0012_map_points';
+import * as tickets from './20261201_0013_tickets';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261201_0010_rollups': rollups,
   '20261201_0011_dashboard': dashboard,
   '20261201_0012_map_points': mapPoints,
+  '20261201_0013_tickets': tickets,
 };

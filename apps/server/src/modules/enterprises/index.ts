@@ -1,0 +1,2 @@
+export { enterpriseRoutes } from './enterprise.routes';
+export * from './enterprise.service';
