@@ -159,6 +159,7 @@ export async function createTicket(
   db: Db,
   who: IntakeSource,
   input: CreateTicketRequest,
+  now = new Date(),
 ): Promise<{ ticket: Ticket; created: boolean }> {
   const actor = who.actor;
   if (actor) {
@@ -180,6 +181,8 @@ export async function createTicket(
   }
   const calendar = await loadWorkCalendar(db);
   return db.transaction().execute(async (trx) => {
+    // the place named first: a region outside the caller's scope is refused as such
+    if (input.regionCode) await getRegionInScope(trx, { scopePath }, input.regionCode);
     const category = await categoryOf(trx, input.categoryId, input.source);
     const v = actor ? await viewerOf(trx, actor) : undefined;
 
@@ -231,7 +234,6 @@ export async function createTicket(
 
     const accepted = actor ? intakeOf(actor).accepted : false;
     const status: TicketStatus = accepted ? 'accepted' : 'submitted';
-    const now = new Date();
     const limit = { value: category.limit_value, unit: category.limit_unit };
     const due = dueAt(now, limit, calendar);
     const level = levelOfRegion(region.level);
