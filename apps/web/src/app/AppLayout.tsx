@@ -3,7 +3,13 @@ import { Button, Drawer, Flex, Grid, Layout, Menu, Spin, Typography, theme } fro
 import { MenuOutlined } from '@ant-design/icons';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useMe } from './auth';
-import { menuItemsFor, PROJECTS_MENU_KEY, selectedMenuKey, SYSTEM_MENU_KEY } from './nav';
+import {
+  menuItemsFor,
+  PROJECTS_MENU_KEY,
+  selectedMenuKey,
+  SYSTEM_MENU_KEY,
+  TICKETS_MENU_KEY,
+} from './nav';
 import { RegionSwitcher } from './RegionSwitcher';
 import { UserMenu } from './UserMenu';
 
@@ -47,7 +53,7 @@ export function AppLayout() {
       data-testid="main-menu"
       items={menuItemsFor(me.role)}
       selectedKeys={[selected]}
-      defaultOpenKeys={[PROJECTS_MENU_KEY, SYSTEM_MENU_KEY]}
+      defaultOpenKeys={[PROJECTS_MENU_KEY, TICKETS_MENU_KEY, SYSTEM_MENU_KEY]}
       onClick={({ key }) => {
         navigate(key);
         setDrawerOpen(false);

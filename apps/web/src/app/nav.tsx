@@ -1,6 +1,12 @@
 import type { ReactNode } from 'react';
 import {
   ApartmentOutlined,
+  BankOutlined,
+  BarChartOutlined,
+  CustomerServiceOutlined,
+  InboxOutlined,
+  OrderedListOutlined,
+  ProfileOutlined,
   AuditOutlined,
   CalendarOutlined,
   CarryOutOutlined,
@@ -99,6 +105,36 @@ export const pages = {
     icon: <ExceptionOutlined />,
     roles: PROJECT_READERS,
   },
+  /** 服务工单: ticket.act (everyone but viewers) waits in a queue */
+  ticketQueue: {
+    path: '/tickets/queue',
+    label: '我的待办',
+    icon: <InboxOutlined />,
+    roles: [...PROJECT_READERS.filter((r) => r !== 'viewer'), 'grid_worker', 'enterprise'],
+  },
+  /** ticket.read: every role, each its share */
+  tickets: { path: '/tickets', label: '工单台账', icon: <OrderedListOutlined /> },
+  /** ticket.stats */
+  ticketStats: {
+    path: '/tickets/stats',
+    label: '统计排名',
+    icon: <BarChartOutlined />,
+    roles: ['city_admin', 'district_admin', 'leader', 'viewer'] as const,
+  },
+  /** enterprise.read: the project readers */
+  enterprises: {
+    path: '/enterprises',
+    label: '企业库',
+    icon: <BankOutlined />,
+    roles: PROJECT_READERS,
+  },
+  /** ticket_category.manage (city) and open311.manage (admins) */
+  ticketSettings: {
+    path: '/tickets/settings',
+    label: '工单设置',
+    icon: <ProfileOutlined />,
+    roles: ADMINS,
+  },
   users: { path: '/system/users', label: '用户管理', icon: <TeamOutlined />, roles: ADMINS },
   departments: {
     path: '/system/departments',
@@ -137,6 +173,7 @@ const item = (p: NavPage): MenuItem => ({ key: p.path, icon: p.icon, label: p.la
 
 export const SYSTEM_MENU_KEY = 'system';
 export const PROJECTS_MENU_KEY = 'key-projects';
+export const TICKETS_MENU_KEY = 'service-tickets';
 
 export function menuItemsFor(role: Role): MenuItem[] {
   const system = [
@@ -156,6 +193,13 @@ export function menuItemsFor(role: Role): MenuItem[] {
     pages.reports,
     pages.problems,
   ].filter((p) => mayOpen(p, role));
+  const tickets = [
+    pages.ticketQueue,
+    pages.tickets,
+    pages.ticketStats,
+    pages.enterprises,
+    pages.ticketSettings,
+  ].filter((p) => mayOpen(p, role));
   return [
     item(pages.home),
     ...(mayOpen(pages.dashboard, role) ? [item(pages.dashboard)] : []),
@@ -169,6 +213,12 @@ export function menuItemsFor(role: Role): MenuItem[] {
           },
         ]
       : []),
+    {
+      key: TICKETS_MENU_KEY,
+      icon: <CustomerServiceOutlined />,
+      label: '服务工单',
+      children: tickets.map(item),
+    },
     ...(system.length
       ? [
           {

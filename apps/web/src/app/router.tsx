@@ -5,6 +5,7 @@ import { GuestOnly, FORCED_PASSWORD_PATH, NotFound, RequireAuth, RequireRole } f
 import { pages, type NavPage } from './nav';
 import { PROJECT_MANAGERS } from '../features/projects/model';
 import { REPORT_IMPORTERS } from '../features/reports/model';
+import { TICKET_CREATORS } from '../features/tickets/model';
 import LoginPage from '../features/auth/LoginPage';
 import ForcedPasswordPage from '../features/auth/ForcedPasswordPage';
 import HomePage from '../features/home/HomePage';
@@ -30,9 +31,23 @@ const ReportImportPage = lazy(() => import('../features/reports/ReportImportPage
 const ProblemsPage = lazy(() => import('../features/problems/ProblemsPage'));
 const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
 const BigScreenPage = lazy(() => import('../features/dashboard/BigScreenPage'));
+const TicketQueuePage = lazy(() => import('../features/tickets/TicketQueuePage'));
+const TicketsPage = lazy(() => import('../features/tickets/TicketsPage'));
+const TicketDetailPage = lazy(() => import('../features/tickets/TicketDetailPage'));
+const TicketFormPage = lazy(() => import('../features/tickets/TicketFormPage'));
+const TicketStatsPage = lazy(() => import('../features/tickets/TicketStatsPage'));
+const TicketSettingsPage = lazy(() => import('../features/tickets/TicketSettingsPage'));
+const EnterprisesPage = lazy(() => import('../features/enterprises/EnterprisesPage'));
 
 /** 项目导入: project.manage */
 const importPage: NavPage = { ...pages.projects, label: '项目导入', roles: PROJECT_MANAGERS };
+/** 登记工单: ticket.create */
+const newTicketPage: NavPage = {
+  ...pages.tickets,
+  path: '/tickets/new',
+  label: '登记工单',
+  roles: TICKET_CREATORS,
+};
 /** 导入月度调度: report.import */
 const reportImportPage: NavPage = {
   ...pages.reports,
@@ -78,6 +93,12 @@ export function AppRoutes() {
             [pages.battleChart, <BattleChartPage key="battle-chart" />],
             [pages.reports, <ReportsPage key="reports" />],
             [pages.problems, <ProblemsPage key="problems" />],
+            [pages.ticketQueue, <TicketQueuePage key="ticket-queue" />],
+            [pages.tickets, <TicketsPage key="tickets" />],
+            [pages.ticketStats, <TicketStatsPage key="ticket-stats" />],
+            [pages.ticketSettings, <TicketSettingsPage key="ticket-settings" />],
+            [newTicketPage, <TicketFormPage key="ticket-new" />],
+            [pages.enterprises, <EnterprisesPage key="enterprises" />],
             [pages.milestoneTemplates, <TemplatesPage key="milestone-templates" />],
             [pages.calendar, <CalendarPage key="calendar" />],
             [pages.users, <UsersPage key="users" />],
@@ -128,6 +149,14 @@ export function AppRoutes() {
           element={
             <RequireRole page={pages.campaigns}>
               <CampaignDetailPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path={`${pages.tickets.path}/:id`}
+          element={
+            <RequireRole page={pages.tickets}>
+              <TicketDetailPage />
             </RequireRole>
           }
         />

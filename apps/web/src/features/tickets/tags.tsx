@@ -1,0 +1,47 @@
+import { Flex, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { ticketStatusLabels, type Ticket } from '@xiangmu/contracts';
+import { dueState, isOpenStatus, statusColors } from './model';
+
+export function TicketStatusTag({ ticket: t }: { ticket: Pick<Ticket, 'status'> }) {
+  return (
+    <Tag
+      color={statusColors[t.status]}
+      style={{ marginInlineEnd: 0 }}
+      data-status={t.status}
+      data-testid="ticket-status"
+    >
+      {ticketStatusLabels[t.status]}
+    </Tag>
+  );
+}
+
+/** red 超期 or orange 即将到期 */
+export function DueTag({ ticket: t }: { ticket: Pick<Ticket, 'status' | 'overdue' | 'dueSoon'> }) {
+  const state = dueState(t);
+  if (!state) return null;
+  return state === 'overdue' ? (
+    <Tag color="red" style={{ marginInlineEnd: 0 }} data-testid="ticket-overdue">
+      超期
+    </Tag>
+  ) : (
+    <Tag color="orange" style={{ marginInlineEnd: 0 }} data-testid="ticket-due-soon">
+      即将到期
+    </Tag>
+  );
+}
+
+export const formatDue = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm');
+
+/** 办理期限: the due time (red when overdue) and its tag */
+export function DueCell({ ticket: t }: { ticket: Ticket }) {
+  const open = isOpenStatus(t.status);
+  return (
+    <Flex gap={4} wrap align="center" data-testid="ticket-due">
+      <Typography.Text type={t.overdue ? 'danger' : open ? undefined : 'secondary'}>
+        {formatDue(t.dueAt)}
+      </Typography.Text>
+      <DueTag ticket={t} />
+    </Flex>
+  );
+}
