@@ -5,6 +5,7 @@ import { milestoneRouteSpecs } from './route-specs.milestones';
 import { reportRouteSpecs } from './route-specs.reports';
 import { dashboardRouteSpecs } from './route-specs.dashboard';
 import { briefingRouteSpecs } from './route-specs.briefings';
+import { ticketRouteSpecs } from './route-specs.tickets';
 import { creditCodeCheckChar, type Role } from '@xiangmu/contracts';
 import { roles, OWN, OWN_STREET, type Cast, type Session, type TestContext } from './harness';
 
@@ -472,6 +473,7 @@ export const routeSpecs: Record<string, RouteSpec> = {
   ...reportRouteSpecs,
   ...dashboardRouteSpecs,
   ...briefingRouteSpecs,
+  ...ticketRouteSpecs,
 };
 
 /** Builds the fixture world that the specs address. */

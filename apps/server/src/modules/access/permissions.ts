@@ -60,9 +60,38 @@ export const permissions = {
     'enterprise',
   ],
   /** which sources a role may register: ticket.access.ts intakeOf */
-  'ticket.create': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'grid_worker', 'enterprise'],
-  /** any step of the loop; which step, on which ticket: ticket.access.ts mayAct */
-  'ticket.act': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'grid_worker', 'enterprise'],
+  'ticket.create': [
+    'city_admin',
+    'district_admin',
+    'unit_officer',
+    'leader',
+    'grid_worker',
+    'enterprise',
+  ],
+  /** the dispatcher's steps: 受理, 派遣, 改派, 合并, 督办 */
+  'ticket.dispatch': ['city_admin', 'district_admin'],
+  /** 开始处置, 反馈, 退回: besides the admins, the officer of the ticket's unit (ticket.access.ts) */
+  'ticket.handle': ['city_admin', 'district_admin', 'unit_officer'],
+  /** 办结: the dispatcher, or the grid worker who reported it */
+  'ticket.close': ['city_admin', 'district_admin', 'grid_worker'],
+  /** 评价: the requester (or staff recording his answer) */
+  'ticket.rate': [
+    'city_admin',
+    'district_admin',
+    'unit_officer',
+    'leader',
+    'grid_worker',
+    'enterprise',
+  ],
+  /** the queue and photos; which step on which ticket: ticket.access.ts mayAct */
+  'ticket.act': [
+    'city_admin',
+    'district_admin',
+    'unit_officer',
+    'leader',
+    'grid_worker',
+    'enterprise',
+  ],
   'ticket.stats': ['city_admin', 'district_admin', 'leader', 'viewer'],
   'ticket.export': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
   'ticket_category.manage': ['city_admin'],

@@ -117,18 +117,16 @@ export function open311Routes(app: ApiApp, { db }: AppContext) {
           body: requestBody,
         },
       },
-      async (req, reply) => {
+      async (req) => {
         const header = req.headers['idempotency-key'];
         const key = req.body.idempotency_key ?? (typeof header === 'string' ? header : undefined);
         if (key !== undefined && !idempotencyKey.safeParse(key).success)
           throw new DomainError('VALIDATION_FAILED', {
             message: '幂等键应为8–64位字母、数字、下划线或连字符',
           });
-        const { created, body } = await open311.submitRequest(db, {
-          ...req.body,
-          idempotency_key: key,
-        });
-        return reply.status(created ? 201 : 200).send(body);
+        // the same answer for a new request and for a repeated one
+        const { body } = await open311.submitRequest(db, { ...req.body, idempotency_key: key });
+        return body;
       },
     );
     scope.get(

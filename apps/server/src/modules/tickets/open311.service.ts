@@ -85,7 +85,7 @@ export async function createClient(
       requests: 0,
     };
     await recordAudit(trx, who, {
-      action: 'open311.client_created',
+      action: 'integration.client_created',
       entityType: 'open311_client',
       entityId: row.id,
       regionCode: region.code,
@@ -108,7 +108,7 @@ export async function revokeClient(db: Db, actor: Actor, id: number) {
     assertPathInScope(actor, c.path);
     await trx.updateTable('open311_clients').set({ active: false }).where('id', '=', id).execute();
     await recordAudit(trx, auditActorOf(actor), {
-      action: 'open311.client_revoked',
+      action: 'integration.client_revoked',
       entityType: 'open311_client',
       entityId: id,
       regionCode: c.region_code,

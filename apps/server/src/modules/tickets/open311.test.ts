@@ -60,7 +60,7 @@ describe('Open311 GeoReport v2', () => {
       description: '摄像头识别：人行道占道经营',
       first_name: '平台',
     });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
     const id = res.body[0].service_request_id;
     expect(res.body[0].service_notice).toMatch(/工单编号GD\d{14}/);
     const t = await ctx.request('GET', `/api/tickets/${id}`, { as: admin });
@@ -115,8 +115,14 @@ describe('Open311 GeoReport v2', () => {
     };
     const a = await form(fields, { 'idempotency-key': 'camera-alert-778899' });
     const b = await form(fields, { 'idempotency-key': 'camera-alert-778899' });
-    expect(a.status).toBe(201);
+    expect(a.status).toBe(200);
     expect(b.status).toBe(200);
+    const same = await ctx.db
+      .selectFrom('tickets')
+      .select('id')
+      .where('idempotency_key', '=', 'camera-alert-778899')
+      .execute();
+    expect(same).toHaveLength(1);
     expect(b.body[0].service_request_id).toBe(a.body[0].service_request_id);
   });
 

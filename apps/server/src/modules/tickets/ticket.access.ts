@@ -1,7 +1,7 @@
 import type { TicketAction, TicketSource } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
-import { assertPathInScope, can, type Actor } from '../access';
+import { assertPathInScope, type Actor, type Permission } from '../access';
 import { enterpriseCreditCode } from '../users';
 import type { TicketRow, Visibility } from './ticket.repository';
 import { transition } from './ticket.rules';
@@ -165,4 +165,17 @@ export function intakeOf(actor: Actor): { sources: TicketSource[]; accepted: boo
   }
 }
 
-export const canReadTickets = (a: Actor) => can(a, 'ticket.read');
+/** the role-level permission of each step, checked before the ticket is even loaded */
+export const permissionOf: Record<TicketAction, Permission> = {
+  accept: 'ticket.dispatch',
+  dispatch: 'ticket.dispatch',
+  reassign: 'ticket.dispatch',
+  merge: 'ticket.dispatch',
+  supervise: 'ticket.dispatch',
+  start: 'ticket.handle',
+  reply: 'ticket.handle',
+  return: 'ticket.handle',
+  close: 'ticket.close',
+  rate: 'ticket.rate',
+  escalate: 'job.manage',
+};

@@ -29,6 +29,7 @@ import {
   assertCanSee,
   assertMayAct,
   intakeOf,
+  permissionOf,
   viewerOf,
   visibility,
   type TicketViewer,
@@ -367,7 +368,7 @@ async function step(
   version: number,
   plan: (row: repo.TicketRow, to: TicketStatus, trx: Db) => Promise<StepResult>,
 ): Promise<Ticket> {
-  assertCan(actor, 'ticket.act');
+  assertCan(actor, permissionOf[action]);
   return db.transaction().execute(async (trx) => {
     const v = await viewerOf(trx, actor);
     const row = await loadVisible(trx, v, id, true);
