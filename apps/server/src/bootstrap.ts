@@ -40,6 +40,7 @@ import { seedDemo } from './platform/database/seeds/demo';
 import { seedDemoMilestones } from './platform/database/seeds/demo-milestones';
 import { seedDemoProjects } from './platform/database/seeds/demo-projects';
 import { seedDemoReports } from './platform/database/seeds/demo-reports';
+import { seedDemoTickets } from './platform/database/seeds/demo-tickets';
 import { buildApp } from './platform/http/app';
 import { JobRunner } from './platform/jobs/runner';
 
@@ -80,6 +81,7 @@ export async function prepareDatabase(
     await seedDemoProjects(db);
     await seedDemoMilestones(db);
     await seedDemoReports(db);
+    await seedDemoTickets(db);
   }
   return { migrated, generatedAdminPassword, demoSeeded };
 }
