@@ -249,78 +249,85 @@ export function TicketActionModal(props: {
           style={{ marginBottom: 16 }}
         />
       )}
-      <Form form={form} name={`ticket-${step}`} layout="vertical" onFinish={(v) => void submit(v)}>
-        {(step === 'dispatch' || step === 'reassign') && (
-          <>
+      <div data-testid={`ticket-action-form-${step}`}>
+        <Form
+          form={form}
+          name={`ticket-${step}`}
+          layout="vertical"
+          onFinish={(v) => void submit(v)}
+        >
+          {(step === 'dispatch' || step === 'reassign') && (
+            <>
+              <Form.Item
+                label="承办单位"
+                name="departmentId"
+                rules={[{ required: true, message: '请选择承办单位' }]}
+              >
+                <Select
+                  showSearch={{ optionFilterProp: 'label' }}
+                  placeholder="请选择承办单位"
+                  options={units.options.filter(
+                    (o) => o.value !== (step === 'reassign' ? t.departmentId : -1),
+                  )}
+                  loading={units.loading}
+                  notFoundContent="工单所在区域及上级区域暂无部门"
+                  data-testid="ticket-dispatch-unit"
+                />
+              </Form.Item>
+              <Form.Item label="协办单位" name="coDepartmentIds" extra="可不选，最多10个">
+                <Select
+                  mode="multiple"
+                  allowClear
+                  showSearch={{ optionFilterProp: 'label' }}
+                  placeholder="需要配合办理的单位"
+                  options={units.options.filter((o) => o.value !== chosenUnit)}
+                  maxCount={10}
+                  data-testid="ticket-dispatch-co-units"
+                />
+              </Form.Item>
+            </>
+          )}
+          {step === 'merge' && (
             <Form.Item
-              label="承办单位"
-              name="departmentId"
-              rules={[{ required: true, message: '请选择承办单位' }]}
+              label="合并到工单"
+              name="intoTicketId"
+              extra="本工单将标为已合并，由所选工单继续办理"
+              rules={[{ required: true, message: '请选择要合并到的工单' }]}
             >
-              <Select
-                showSearch={{ optionFilterProp: 'label' }}
-                placeholder="请选择承办单位"
-                options={units.options.filter(
-                  (o) => o.value !== (step === 'reassign' ? t.departmentId : -1),
-                )}
-                loading={units.loading}
-                notFoundContent="工单所在区域及上级区域暂无部门"
-                data-testid="ticket-dispatch-unit"
+              <MergeTargetSelect selfId={t.id} />
+            </Form.Item>
+          )}
+          {step === 'rate' && (
+            <Form.Item
+              label="您对办理结果是否满意？"
+              name="rating"
+              rules={[{ required: true, message: '请选择满意度' }]}
+            >
+              <RatingButtons />
+            </Form.Item>
+          )}
+          {text && (
+            <Form.Item
+              label={text.label}
+              name={text.name}
+              rules={[
+                ...(text.required
+                  ? [{ required: true, whitespace: true, message: `请填写${text.label}` }]
+                  : []),
+                zodRule(plainText(text.max)),
+              ]}
+            >
+              <Input.TextArea
+                autoSize={{ minRows: text.required ? 3 : 2, maxRows: 8 }}
+                maxLength={text.max}
+                showCount
+                placeholder={text.hint}
+                data-testid="ticket-action-text"
               />
             </Form.Item>
-            <Form.Item label="协办单位" name="coDepartmentIds" extra="可不选，最多10个">
-              <Select
-                mode="multiple"
-                allowClear
-                showSearch={{ optionFilterProp: 'label' }}
-                placeholder="需要配合办理的单位"
-                options={units.options.filter((o) => o.value !== chosenUnit)}
-                maxCount={10}
-                data-testid="ticket-dispatch-co-units"
-              />
-            </Form.Item>
-          </>
-        )}
-        {step === 'merge' && (
-          <Form.Item
-            label="合并到工单"
-            name="intoTicketId"
-            extra="本工单将标为已合并，由所选工单继续办理"
-            rules={[{ required: true, message: '请选择要合并到的工单' }]}
-          >
-            <MergeTargetSelect selfId={t.id} />
-          </Form.Item>
-        )}
-        {step === 'rate' && (
-          <Form.Item
-            label="您对办理结果是否满意？"
-            name="rating"
-            rules={[{ required: true, message: '请选择满意度' }]}
-          >
-            <RatingButtons />
-          </Form.Item>
-        )}
-        {text && (
-          <Form.Item
-            label={text.label}
-            name={text.name}
-            rules={[
-              ...(text.required
-                ? [{ required: true, whitespace: true, message: `请填写${text.label}` }]
-                : []),
-              zodRule(plainText(text.max)),
-            ]}
-          >
-            <Input.TextArea
-              autoSize={{ minRows: text.required ? 3 : 2, maxRows: 8 }}
-              maxLength={text.max}
-              showCount
-              placeholder={text.hint}
-              data-testid="ticket-action-text"
-            />
-          </Form.Item>
-        )}
-      </Form>
+          )}
+        </Form>
+      </div>
     </Modal>
   );
 }

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Card, Flex, Grid, Pagination, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { Link, useNavigate } from 'react-router';
 import { ticketSourceLabels, type Ticket } from '@xiangmu/contracts';
+import { isOpenStatus } from './model';
 import { DueCell, DueTag, formatDue, TicketStatusTag } from './tags';
 
 export interface ListPagination {
@@ -14,7 +15,13 @@ export interface ListPagination {
 /** One ticket on a phone: number, what, where, who handles it and by when. */
 export function TicketCard({ ticket: t }: { ticket: Ticket }) {
   const navigate = useNavigate();
-  const color = t.overdue ? '#cf1322' : t.dueSoon ? '#fa8c16' : '#1677ff';
+  const color = t.overdue
+    ? '#cf1322'
+    : !isOpenStatus(t.status)
+      ? '#389e0d'
+      : t.dueSoon
+        ? '#fa8c16'
+        : '#1677ff';
   return (
     <Card
       size="small"

@@ -89,6 +89,7 @@ export default function TicketsPage() {
   const categories = useTicketCategories();
   const departments = useDepartments(undefined, canReadDepartments(me.role));
   const [exporting, setExporting] = useState(false);
+  const [more, setMore] = useState(false);
 
   const clean = Object.fromEntries(
     Object.entries(filters).filter(([, v]) => v !== undefined),
@@ -117,6 +118,14 @@ export default function TicketsPage() {
   const counts = list.data?.counts;
   const filtered = Object.keys(clean).length > 0;
   const enterpriseName = params.get('enterpriseName');
+  /** how many of the filters a phone folds away are set */
+  const secondary = [
+    filters.level,
+    filters.categoryId,
+    filters.departmentId,
+    filters.regionCode,
+    filters.from ?? filters.to,
+  ].filter((v) => v !== undefined).length;
 
   return (
     <>
@@ -181,61 +190,75 @@ export default function TicketsPage() {
             maxTagCount="responsive"
             data-testid="ticket-filter-status"
           />
-          <Select
-            allowClear
-            placeholder="全部层级"
-            value={filters.level}
-            onChange={(v: string | undefined) => set({ level: v })}
-            options={ticketLevels.map((l) => ({ value: l, label: ticketLevelLabels[l] }))}
-            style={{ width: width(110) }}
-            data-testid="ticket-filter-level"
-          />
-          <Select
-            allowClear
-            showSearch={{ optionFilterProp: 'label' }}
-            placeholder="全部类别"
-            value={filters.categoryId}
-            onChange={(v: number | undefined) => set({ category: v ? String(v) : undefined })}
-            options={categoryOptions(
-              categories.data,
-              sources.length ? (sources as (typeof ticketSources)[number][]) : undefined,
-            )}
-            style={{ width: width(150) }}
-            data-testid="ticket-filter-category"
-          />
-          {canReadDepartments(me.role) && (
-            <Select
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder="全部承办单位"
-              value={filters.departmentId}
-              onChange={(v: number | undefined) => set({ department: v ? String(v) : undefined })}
-              options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
-              loading={departments.isLoading}
-              style={{ width: width(180) }}
-              data-testid="ticket-filter-department"
-            />
+          {phone && (
+            <Button onClick={() => setMore((m) => !m)} block data-testid="ticket-filter-more">
+              {more ? '收起筛选' : `更多筛选${secondary ? `（${secondary}）` : ''}`}
+            </Button>
           )}
-          <RegionTreeSelect
-            allowClear
-            placeholder="全部区域"
-            value={filters.regionCode}
-            onChange={(v) => set({ region: v })}
-            style={{ width: width(180) }}
-            data-testid="ticket-filter-region"
-          />
-          <DatePicker.RangePicker
-            value={
-              filters.from || filters.to
-                ? [filters.from ? dayjs(filters.from) : null, filters.to ? dayjs(filters.to) : null]
-                : null
-            }
-            onChange={(v) => set({ from: v?.[0]?.format(DATE), to: v?.[1]?.format(DATE) })}
-            placeholder={['登记日期从', '至']}
-            inputReadOnly={phone}
-            style={{ width: width(250) }}
-            data-testid="ticket-filter-dates"
-          />
+          {(!phone || more) && (
+            <>
+              <Select
+                allowClear
+                placeholder="全部层级"
+                value={filters.level}
+                onChange={(v: string | undefined) => set({ level: v })}
+                options={ticketLevels.map((l) => ({ value: l, label: ticketLevelLabels[l] }))}
+                style={{ width: width(110) }}
+                data-testid="ticket-filter-level"
+              />
+              <Select
+                allowClear
+                showSearch={{ optionFilterProp: 'label' }}
+                placeholder="全部类别"
+                value={filters.categoryId}
+                onChange={(v: number | undefined) => set({ category: v ? String(v) : undefined })}
+                options={categoryOptions(
+                  categories.data,
+                  sources.length ? (sources as (typeof ticketSources)[number][]) : undefined,
+                )}
+                style={{ width: width(150) }}
+                data-testid="ticket-filter-category"
+              />
+              {canReadDepartments(me.role) && (
+                <Select
+                  allowClear
+                  showSearch={{ optionFilterProp: 'label' }}
+                  placeholder="全部承办单位"
+                  value={filters.departmentId}
+                  onChange={(v: number | undefined) =>
+                    set({ department: v ? String(v) : undefined })
+                  }
+                  options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+                  loading={departments.isLoading}
+                  style={{ width: width(180) }}
+                  data-testid="ticket-filter-department"
+                />
+              )}
+              <RegionTreeSelect
+                allowClear
+                placeholder="全部区域"
+                value={filters.regionCode}
+                onChange={(v) => set({ region: v })}
+                style={{ width: width(180) }}
+                data-testid="ticket-filter-region"
+              />
+              <DatePicker.RangePicker
+                value={
+                  filters.from || filters.to
+                    ? [
+                        filters.from ? dayjs(filters.from) : null,
+                        filters.to ? dayjs(filters.to) : null,
+                      ]
+                    : null
+                }
+                onChange={(v) => set({ from: v?.[0]?.format(DATE), to: v?.[1]?.format(DATE) })}
+                placeholder={['登记日期从', '至']}
+                inputReadOnly={phone}
+                style={{ width: width(250) }}
+                data-testid="ticket-filter-dates"
+              />
+            </>
+          )}
           {filters.enterpriseId && (
             <Tag
               closable
