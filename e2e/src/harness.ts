@@ -4,11 +4,14 @@
  * screenshots in e2e/artifacts/.
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { deflateSync } from 'node:zlib';
+import type ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -232,4 +235,54 @@ export function pageOverflow(
     document: document.documentElement.scrollWidth,
     body: document.body.scrollWidth,
   }));
+}
+
+/** A small PNG: a stand-in for a site photo. */
+export function sitePhoto(): Buffer {
+  const [w, h] = [160, 120];
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = y * (w * 3 + 1) + 1 + x * 3;
+      raw[i] = y > h * 0.6 ? 150 : 120 + y;
+      raw[i + 1] = y > h * 0.6 ? 120 : 170;
+      raw[i + 2] = y > h * 0.6 ? 80 : 230;
+    }
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const byte of b) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** exceljs is a dependency of the server; load it from there (as bench/ does). */
+export async function loadExcel(): Promise<typeof ExcelJS> {
+  const req = createRequire(join(REPO_ROOT, 'apps/server/package.json'));
+  const mod = (await import(pathToFileURL(req.resolve('exceljs')).href)) as {
+    default: typeof ExcelJS;
+  };
+  return mod.default;
 }

@@ -1,22 +1,19 @@
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type ExcelJS from 'exceljs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { creditCodeCheckChar, monthOf } from '@xiangmu/contracts';
 import {
   DEMO_PASSWORD,
-  REPO_ROOT,
+  loadExcel,
   launchBrowser,
   login,
   pageOverflow,
   requireWebBuild,
   finishAnimations,
   screenshot,
+  sitePhoto,
   startServer,
   watchErrors,
   type RunningServer,
@@ -46,15 +43,6 @@ const PROJECT_B = '调度测试导入物流中心';
 const CREDIT_FIRST17 = '91410100MA9XKW77B';
 const CREDIT_CODE = CREDIT_FIRST17 + creditCodeCheckChar(CREDIT_FIRST17)!;
 
-/** exceljs is a dependency of the server; load it from there (as bench/ does). */
-async function loadExcel(): Promise<typeof ExcelJS> {
-  const req = createRequire(join(REPO_ROOT, 'apps/server/package.json'));
-  const mod = (await import(pathToFileURL(req.resolve('exceljs')).href)) as {
-    default: typeof ExcelJS;
-  };
-  return mod.default;
-}
-
 /**
  * A district's monthly ledger: a title row, a unit note, a two-row header
  * with a merged "投资完成情况（万元）" group, no 月份 column (the month is
@@ -78,47 +66,6 @@ async function monthlyLedger(): Promise<Buffer> {
   for (const r of rows.slice(1)) ws.addRow(r);
   for (const m of ['A1:F1', 'A3:A4', 'B3:B4', 'C3:D3', 'E3:E4', 'F3:F4']) ws.mergeCells(m);
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-/** A small PNG: a stand-in for a site photo. */
-function sitePhoto(): Buffer {
-  const [w, h] = [160, 120];
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const i = y * (w * 3 + 1) + 1 + x * 3;
-      raw[i] = y > h * 0.6 ? 150 : 120 + y;
-      raw[i + 1] = y > h * 0.6 ? 120 : 170;
-      raw[i + 2] = y > h * 0.6 ? 80 : 230;
-    }
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const byte of b) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 async function shot(page: Page, name: string, full = true) {
