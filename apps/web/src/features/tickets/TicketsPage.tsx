@@ -272,11 +272,13 @@ export default function TicketsPage() {
         </Flex>
         {counts && (
           <Typography.Paragraph data-testid="ticket-counts">
-            未办结 <Typography.Text strong>{counts.open}</Typography.Text> 张
+            未办结 <Typography.Text strong>{counts.open}</Typography.Text> 张，已办结{' '}
+            {counts.closed} 张
             {counts.overdue > 0 && (
-              <Typography.Text type="danger">（超期 {counts.overdue} 张）</Typography.Text>
+              <Typography.Text type="danger">
+                ；超期 {counts.overdue} 张（含超期未办结和超期办结）
+              </Typography.Text>
             )}
-            ，已办结 {counts.closed} 张
           </Typography.Paragraph>
         )}
         {list.isError && <QueryError error={list.error} onRetry={() => void list.refetch()} />}

@@ -31,7 +31,13 @@ export function DueTag({ ticket: t }: { ticket: Pick<Ticket, 'status' | 'overdue
   );
 }
 
-export const formatDue = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm');
+/** a working-day limit ends at midnight: shown as 24:00 of its last day, as the notices write it */
+export function formatDue(iso: string) {
+  const d = dayjs(iso);
+  if (d.hour() === 0 && d.minute() === 0)
+    return `${d.subtract(1, 'day').format('YYYY-MM-DD')} 24:00`;
+  return d.format('YYYY-MM-DD HH:mm');
+}
 
 /** 办理期限: the due time (red when overdue) and its tag */
 export function DueCell({ ticket: t }: { ticket: Ticket }) {
