@@ -49,7 +49,7 @@ export function cleanFilename(name: string): string {
   return (clean || '照片').slice(0, 200);
 }
 
-export async function readAtMost(stream: Readable, max: number): Promise<Buffer> {
+async function readAtMost(stream: Readable, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   try {
@@ -83,6 +83,18 @@ async function projectInScope(db: Db, actor: Actor, projectId: number) {
   return p;
 }
 
+/** An uploaded photo: at most 10 MB, not empty, and an image by its first bytes. */
+export async function readImageUpload(
+  stream: Readable,
+): Promise<{ data: Buffer; type: ImageContentType; sha256: string }> {
+  const data = await readAtMost(stream, ATTACHMENT_MAX_BYTES);
+  if (data.length === 0)
+    throw new DomainError('VALIDATION_FAILED', { message: '上传的图片是空的' });
+  const type = sniffImage(data);
+  if (!type) throw new DomainError('ATTACHMENT_TYPE_INVALID');
+  return { data, type, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
 export async function uploadAttachment(
   db: Db,
   actor: Actor,
@@ -91,11 +103,7 @@ export async function uploadAttachment(
 ): Promise<Attachment> {
   assertCan(actor, 'attachment.upload');
   const project = await projectInScope(db, actor, projectId);
-  const data = await readAtMost(upload.stream, ATTACHMENT_MAX_BYTES);
-  if (data.length === 0)
-    throw new DomainError('VALIDATION_FAILED', { message: '上传的图片是空的' });
-  const type = sniffImage(data);
-  if (!type) throw new DomainError('ATTACHMENT_TYPE_INVALID');
+  const { data, type, sha256 } = await readImageUpload(upload.stream);
   const who = auditActorOf(actor);
   return db.transaction().execute(async (trx) => {
     const row = await repo.insertAttachment(trx, {
@@ -104,7 +112,7 @@ export async function uploadAttachment(
       filename: cleanFilename(upload.filename),
       content_type: type,
       size: data.length,
-      sha256: createHash('sha256').update(data).digest('hex'),
+      sha256,
       data,
       uploaded_by: actor.userId,
       uploader_name: who.name,

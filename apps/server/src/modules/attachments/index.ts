@@ -4,7 +4,7 @@ export {
   assertAttachmentsOfProject,
   attachmentsByIds,
   cleanFilename,
-  readAtMost,
+  readImageUpload,
   presentAttachment,
   sniffImage,
 } from './attachment.service';

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
-  ATTACHMENT_MAX_BYTES,
   type CreateTicketRequest,
+  type DispatchTicketRequest,
   type RegionLevel,
   type Ticket,
   type TicketAction,
@@ -20,7 +19,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
 import { assertCan, assertPathInScope, auditActorOf, type Actor, type AuditActor } from '../access';
-import { cleanFilename, readAtMost, sniffImage } from '../attachments';
+import { cleanFilename, readImageUpload } from '../attachments';
 import { recordAudit } from '../audit';
 import { loadWorkCalendar } from '../calendar';
 import { getRegionInScope } from '../regions';
@@ -459,52 +458,35 @@ async function assignment(
   return { d, names };
 }
 
-export const acceptTicket = (
-  db: Db,
-  actor: Actor,
-  id: number,
-  i: { version: number; note?: string | undefined },
-) => step(db, actor, id, 'accept', i.version, async () => ({ set: {}, note: i.note || null }));
+/** a step that only records who took it (and an optional note) */
+const noteStep =
+  (action: 'accept' | 'start') =>
+  (db: Db, actor: Actor, id: number, i: { version: number; note?: string | undefined }) =>
+    step(db, actor, id, action, i.version, async () => ({ set: {}, note: i.note || null }));
 
-export const dispatchTicket = (
-  db: Db,
-  actor: Actor,
-  id: number,
-  i: {
-    departmentId: number;
-    coDepartmentIds?: number[] | undefined;
-    note?: string | undefined;
-    version: number;
-  },
-) =>
-  step(db, actor, id, 'dispatch', i.version, async (row, _to, trx) => {
-    const { d, names } = await assignment(trx, row, i);
-    return {
-      set: { department_id: d.id, dispatched_at: new Date() },
-      note: `派遣至${d.name}${names}${i.note ? `；${i.note}` : ''}`,
-      departmentName: d.name,
-    };
-  });
+export const acceptTicket = noteStep('accept');
+export const startTicket = noteStep('start');
 
-export const reassignTicket = (
-  db: Db,
-  actor: Actor,
-  id: number,
-  i: {
-    departmentId: number;
-    coDepartmentIds?: number[] | undefined;
-    note: string;
-    version: number;
-  },
-) =>
-  step(db, actor, id, 'reassign', i.version, async (row, _to, trx) => {
-    const { d, names } = await assignment(trx, row, i);
-    return {
-      set: { department_id: d.id, dispatched_at: new Date() },
-      note: `由${row.department_name ?? '—'}改派至${d.name}${names}；${i.note}`,
-      departmentName: d.name,
-    };
-  });
+/** 派遣 and 改派: the same assignment of a unit and its co-units, told differently */
+const assignStep =
+  (action: 'dispatch' | 'reassign') =>
+  (db: Db, actor: Actor, id: number, i: DispatchTicketRequest) =>
+    step(db, actor, id, action, i.version, async (row, _to, trx) => {
+      const { d, names } = await assignment(trx, row, i);
+      const extra = i.note ? `；${i.note}` : '';
+      return {
+        set: { department_id: d.id, dispatched_at: new Date() },
+        note:
+          action === 'dispatch'
+            ? `派遣至${d.name}${names}${extra}`
+            : `由${row.department_name ?? '—'}改派至${d.name}${names}${extra}`,
+        departmentName: d.name,
+      };
+    });
+
+export const dispatchTicket = assignStep('dispatch');
+/** the request schema makes the note (改派原因) required */
+export const reassignTicket = assignStep('reassign');
 
 export const returnTicket = (
   db: Db,
@@ -520,13 +502,6 @@ export const returnTicket = (
       departmentName: row.department_name,
     };
   });
-
-export const startTicket = (
-  db: Db,
-  actor: Actor,
-  id: number,
-  i: { version: number; note?: string | undefined },
-) => step(db, actor, id, 'start', i.version, async () => ({ set: {}, note: i.note || null }));
 
 export const replyTicket = (
   db: Db,
@@ -869,11 +844,7 @@ export async function uploadTicketPhoto(
   const row = await loadVisible(db, v, id);
   if (!isOpen(row.status))
     throw new DomainError('TICKET_TRANSITION_INVALID', { message: '工单已办结，不能再上传照片' });
-  const data = await readAtMost(upload.stream, ATTACHMENT_MAX_BYTES);
-  if (data.length === 0)
-    throw new DomainError('VALIDATION_FAILED', { message: '上传的图片是空的' });
-  const type = sniffImage(data);
-  if (!type) throw new DomainError('ATTACHMENT_TYPE_INVALID');
+  const { data, type, sha256 } = await readImageUpload(upload.stream);
   const who = auditActorOf(actor);
   return db.transaction().execute(async (trx) => {
     const locked = await trx
@@ -895,7 +866,7 @@ export async function uploadTicketPhoto(
         filename: cleanFilename(upload.filename),
         content_type: type,
         size: data.length,
-        sha256: createHash('sha256').update(data).digest('hex'),
+        sha256,
         data,
         uploaded_by: actor.userId,
         uploader_name: who.name,
