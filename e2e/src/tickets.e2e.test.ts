@@ -278,25 +278,22 @@ describe('an enterprise demand', () => {
 
   it('a wrongly dispatched demand is returned by the unit with its reason', async () => {
     const a = await as('jk_admin', desktop);
-    const created = await a.evaluate(async () => {
-      const me = await (await fetch('/api/me')).json();
-      const cats = await (await fetch('/api/tickets/categories')).json();
-      const ents = await (await fetch('/api/enterprises?pageSize=1')).json();
-      const res = await fetch('/api/tickets', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
-        body: JSON.stringify({
-          source: 'enterprise',
-          categoryId: cats.find((c: { name: string }) => c.name === '用地保障').id,
-          title: '扩建用地指标',
-          description: '扩建需新增工业用地约50亩',
-          enterpriseId: ents.items[0].id,
-        }),
-      });
-      return res.json();
-    });
+    // the district registers it for an enterprise of the registry, through the form
+    const ents = await api(a, '/api/enterprises?pageSize=1');
+    const enterprise = ents.items[0].name as string;
+    await a.goto(`${server.url}/tickets/new`);
+    await a.getByTestId('ticket-source').getByText('万人助万企').click();
+    await pick(a, 'ticket-category', '用地保障');
+    await a.getByTestId('ticket-enterprise').click();
+    await a.keyboard.type(enterprise.slice(0, 4));
+    await a.locator('.ant-select-item-option:visible', { hasText: enterprise }).first().click();
+    await a.getByTestId('ticket-title-input').fill('扩建用地指标');
+    await a.getByTestId('ticket-description-input').fill('扩建需新增工业用地约50亩');
+    await a.getByTestId('ticket-submit').click();
+    await a.waitForURL(/\/tickets\/\d+$/);
+    const created = await api(a, `/api/tickets/${new URL(a.url()).pathname.split('/').pop()}`);
+    expect(created.enterpriseName).toBe(enterprise);
     expect(created.status).toBe('accepted');
-    await openTicket(a, created.number);
     await act(a, 'dispatch', () => pick(a, 'ticket-dispatch-unit', '经开区建设局'));
     const u = await as('jk_unit', phone);
     await u.goto(`${server.url}/tickets/${created.id}`);

@@ -1,8 +1,13 @@
-import { useState } from 'react';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Select } from 'antd';
 import { useMe } from '../../app/auth';
+import { SearchSelect } from '../../components/SearchSelect';
 import { enterpriseKeys, enterprisesApi } from './api';
+
+const paramsOf = (q: string, mine: boolean) => ({
+  page: 1,
+  pageSize: 20,
+  ...(q ? { q } : {}),
+  ...(mine ? { mine: 'true' as const } : {}),
+});
 
 /**
  * An enterprise of the registry, searched by name or 统一社会信用代码. A
@@ -14,38 +19,24 @@ export function EnterpriseSelect(props: {
   id?: string;
 }) {
   const me = useMe();
-  const [q, setQ] = useState('');
   const mine = me.role === 'leader';
-  const params = {
-    page: 1,
-    pageSize: 20,
-    ...(q ? { q } : {}),
-    ...(mine ? { mine: 'true' as const } : {}),
-  };
-  const list = useQuery({
-    queryKey: enterpriseKeys.list(me.activeRegionCode, params),
-    queryFn: () => enterprisesApi.list(params),
-    placeholderData: keepPreviousData,
-    staleTime: 60_000,
-  });
   return (
-    <Select
-      id={props.id}
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      allowClear
-      value={props.value}
-      onChange={(v: number | undefined) => props.onChange?.(v)}
-      placeholder="输入企业名称或统一社会信用代码搜索"
-      loading={list.isFetching}
-      notFoundContent={
-        list.isError
-          ? '企业加载失败'
-          : mine
-            ? '没有匹配的包联企业（企业须先登记到企业库）'
-            : '没有匹配的企业（企业须先登记到企业库）'
+    <SearchSelect
+      {...props}
+      queryKey={(q) => enterpriseKeys.list(me.activeRegionCode, paramsOf(q, mine))}
+      search={async (q) =>
+        (await enterprisesApi.list(paramsOf(q, mine))).items.map((e) => ({
+          value: e.id,
+          label: e.name,
+        }))
       }
-      options={(list.data?.items ?? []).map((e) => ({ value: e.id, label: e.name }))}
-      data-testid="ticket-enterprise"
+      placeholder="输入企业名称或统一社会信用代码搜索"
+      notFound={
+        mine
+          ? '没有匹配的包联企业（企业须先登记到企业库）'
+          : '没有匹配的企业（企业须先登记到企业库）'
+      }
+      testId="ticket-enterprise"
     />
   );
 }

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Flex, Form, Grid, Input, Radio, Select } from 'antd';
 import { useNavigate } from 'react-router';
 import {
@@ -13,6 +13,7 @@ import {
 import { useMe } from '../../app/auth';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
+import { SearchSelect } from '../../components/SearchSelect';
 import { api, errorText } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { EnterpriseSelect } from '../enterprises/EnterpriseSelect';
@@ -49,25 +50,18 @@ function ProjectSelect(props: {
   id?: string;
 }) {
   const me = useMe();
-  const [q, setQ] = useState('');
-  const list = useQuery({
-    queryKey: ['projects', me.activeRegionCode, 'ticket-picker', q],
-    queryFn: () => api.projects.list({ page: 1, pageSize: 20, ...(q ? { q } : {}) }),
-    placeholderData: keepPreviousData,
-    staleTime: 60_000,
-  });
   return (
-    <Select
-      id={props.id}
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      allowClear
-      value={props.value}
-      onChange={(v: number | undefined) => props.onChange?.(v)}
+    <SearchSelect
+      {...props}
+      queryKey={(q) => ['projects', me.activeRegionCode, 'ticket-picker', q]}
+      search={async (q) =>
+        (await api.projects.list({ page: 1, pageSize: 20, ...(q ? { q } : {}) })).items.map(
+          (p) => ({ value: p.id, label: p.name }),
+        )
+      }
       placeholder="输入项目名称搜索"
-      loading={list.isFetching}
-      notFoundContent="没有匹配的项目"
-      options={(list.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))}
-      data-testid="ticket-project"
+      notFound="没有匹配的项目"
+      testId="ticket-project"
     />
   );
 }
