@@ -109,8 +109,8 @@ export function mayAct(v: TicketViewer, t: TicketRow, action: TicketAction): boo
         (a.role === 'unit_officer' && a.departmentId !== null && t.department_id === a.departmentId)
       );
     case 'rate':
-      // the requester, or staff recording the requester's answer (回访)
-      return isAdmin(a) || requester;
+      // once per reply: the requester, or staff recording his answer (回访)
+      return t.rating === null && (isAdmin(a) || requester);
     case 'escalate':
       return false;
   }
@@ -123,6 +123,10 @@ export function assertMayAct(v: TicketViewer, t: TicketRow, action: TicketAction
     (action === 'reply' || action === 'start' || action === 'return')
   )
     throw new DomainError('TICKET_NOT_YOUR_UNIT');
+  if (action === 'rate' && t.rating !== null)
+    throw new DomainError('TICKET_TRANSITION_INVALID', {
+      message: '这次答复已评价；承办单位重新反馈后可再次评价',
+    });
   if (action === 'rate') throw new DomainError('TICKET_NOT_YOURS');
   throw new DomainError('FORBIDDEN');
 }

@@ -510,7 +510,14 @@ export const replyTicket = (
   i: { reply: string; version: number },
 ) =>
   step(db, actor, id, 'reply', i.version, async () => ({
-    set: { reply: i.reply, replied_at: new Date() },
+    // a new reply is rated anew (the earlier rating stays in the history)
+    set: {
+      reply: i.reply,
+      replied_at: new Date(),
+      rating: null,
+      rating_comment: null,
+      rated_at: null,
+    },
     note: i.reply,
   }));
 

@@ -153,6 +153,10 @@ describe('the loop', () => {
     await ok(await act(s.jk_unit!, id, 'reply', { reply: '已提前至本周五施工' }));
     const happy = await ok(await act(s.jk_ent!, id, 'rate', { rating: 'satisfied' }));
     expect(happy.status).toBe('replied');
+    // one rating per reply
+    const twice = await act(s.jk_ent!, id, 'rate', { rating: 'unsatisfied' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.message).toBe('这次答复已评价；承办单位重新反馈后可再次评价');
     const closed = await ok(await act(s.jk_admin!, id, 'close'));
     expect(closed.status).toBe('closed');
     expect(closed.resolvedLevel).toBe('district');
