@@ -309,6 +309,36 @@ describe('an enterprise demand', () => {
   });
 });
 
+describe('a project problem', () => {
+  it('is registered from the project page with the project chosen, and listed there', async () => {
+    const a = await as('jk_admin', desktop);
+    const projects = await api(a, '/api/projects?pageSize=1&stage=building');
+    const project = projects.items[0] as { id: number; name: string };
+    await a.goto(`${server.url}/projects/${project.id}`);
+    await a.getByTestId('project-tickets').waitFor();
+    await a.getByTestId('project-ticket-new').click();
+    await a.waitForURL(/\/tickets\/new\?project=/);
+    await hasText(a.getByTestId('ticket-project'), project.name);
+    await pick(a, 'ticket-category', '环评审批');
+    await visible(a.getByText('办理时限：10个工作日'));
+    await a.getByTestId('ticket-title-input').fill('环评批复滞后');
+    await a
+      .getByTestId('ticket-description-input')
+      .fill('环评报告已报送15个工作日未批复，影响开工');
+    await a.getByTestId('ticket-submit').click();
+    await a.waitForURL(/\/tickets\/\d+$/);
+    const t = await api(a, `/api/tickets/${new URL(a.url()).pathname.split('/').pop()}`);
+    expect(t).toMatchObject({
+      source: 'project',
+      projectId: project.id,
+      projectName: project.name,
+    });
+    await a.goto(`${server.url}/projects/${project.id}`);
+    await visible(a.getByTestId('project-tickets').locator(`[data-number="${t.number}"]`));
+    await screenshot(a, 'tickets-desk-project-card');
+  });
+});
+
 describe('ledger, export, statistics and Open311', () => {
   it('the ledger lists what the API lists and exports the same rows to Excel', async () => {
     const a = await as('jk_admin', desktop);

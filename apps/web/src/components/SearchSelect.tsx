@@ -15,6 +15,8 @@ export function SearchSelect(props: {
   placeholder: string;
   notFound: string;
   testId: string;
+  /** a preset value's option, shown before anything is searched */
+  initial?: { value: number; label: string } | undefined;
 }) {
   const [q, setQ] = useState('');
   const list = useQuery({
@@ -33,7 +35,11 @@ export function SearchSelect(props: {
       placeholder={props.placeholder}
       loading={list.isFetching}
       notFoundContent={list.isError ? '加载失败，请重试' : props.notFound}
-      options={list.data ?? []}
+      options={
+        props.initial && !list.data?.some((o) => o.value === props.initial!.value)
+          ? [props.initial, ...(list.data ?? [])]
+          : (list.data ?? [])
+      }
       data-testid={props.testId}
     />
   );

@@ -38,6 +38,7 @@ import { ProjectReportsSection } from '../reports/ProjectReportsSection';
 import { REPORT_READERS } from '../reports/model';
 import { ProjectProblemsSection } from '../problems/ProjectProblemsSection';
 import { PROBLEM_READERS } from '../problems/model';
+import { ProjectTicketsSection } from '../tickets/ProjectTicketsSection';
 
 const dash = (v: string | number | null | undefined) =>
   v === null || v === undefined || v === '' ? '—' : v;
@@ -307,6 +308,7 @@ export default function ProjectDetailPage() {
         {MILESTONE_READERS.includes(me.role) && <MilestonesSection project={p} />}
         {REPORT_READERS.includes(me.role) && <ProjectReportsSection project={p} />}
         {PROBLEM_READERS.includes(me.role) && <ProjectProblemsSection project={p} />}
+        <ProjectTicketsSection project={p} />
         <Card title="基本信息" size="small" data-testid="project-facts">
           <ProjectFacts p={p} />
         </Card>

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Flex, Form, Grid, Input, Radio, Select } from 'antd';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import {
   phone,
   plainName,
@@ -18,7 +18,7 @@ import { api, errorText } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { EnterpriseSelect } from '../enterprises/EnterpriseSelect';
 import { ticketsApi, type CreateTicketInput } from './api';
-import { intakeSources, newIdempotencyKey, ticketKeys } from './model';
+import { intakeSources, newIdempotencyKey, positiveParam, ticketKeys } from './model';
 import { categoryOptions, useTicketCategories } from './queries';
 import { LocationField, type LngLat } from './LocationField';
 import {
@@ -48,6 +48,7 @@ function ProjectSelect(props: {
   value?: number;
   onChange?: (v: number | undefined) => void;
   id?: string;
+  initial?: { value: number; label: string } | undefined;
 }) {
   const me = useMe();
   return (
@@ -113,7 +114,14 @@ export default function TicketFormPage() {
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [created, setCreated] = useState<{ id: number; number: string } | null>(null);
   const submitting = useRef(false);
-  const source = Form.useWatch('source', form) ?? sources[0];
+  // from a project's page: 登记项目问题 with the project chosen
+  const [params] = useSearchParams();
+  const presetId = sources.includes('project') ? positiveParam(params.get('project')) : undefined;
+  const preset = presetId
+    ? { value: presetId, label: params.get('projectName') ?? `#${presetId}` }
+    : undefined;
+  const firstSource = preset ? 'project' : sources[0];
+  const source = Form.useWatch('source', form) ?? firstSource;
   const categoryId = Form.useWatch('categoryId', form);
   const category = categories.data?.find((c) => c.id === categoryId);
   const ownCompany = me.role === 'enterprise';
@@ -171,8 +179,9 @@ export default function TicketFormPage() {
           name="ticket"
           layout="vertical"
           initialValues={{
-            source: sources[0],
-            regionCode: sources[0] === 'enterprise' ? undefined : me.activeRegionCode,
+            source: firstSource,
+            ...(preset ? { projectId: preset.value } : {}),
+            regionCode: firstSource === 'enterprise' ? undefined : me.activeRegionCode,
             ...(ownCompany
               ? { requesterName: me.displayName, requesterPhone: me.phone ?? undefined }
               : {}),
@@ -223,7 +232,7 @@ export default function TicketFormPage() {
               name="projectId"
               rules={[{ required: true, message: '请选择项目' }]}
             >
-              <ProjectSelect />
+              <ProjectSelect initial={preset} />
             </Form.Item>
           )}
           <Form.Item

@@ -32,16 +32,12 @@ import { errorText, saveBlob } from '../../lib/api-client';
 import { useDepartments } from '../../lib/queries';
 import { canReadDepartments } from '../projects/model';
 import { ticketsApi, type TicketFilters, type TicketListParams } from './api';
-import { ticketKeys, TICKET_CREATORS, TICKET_EXPORTERS } from './model';
+import { positiveParam, ticketKeys, TICKET_CREATORS, TICKET_EXPORTERS } from './model';
 import { categoryOptions, useTicketCategories } from './queries';
 import { TicketList } from './TicketList';
 
 const PAGE_SIZE = 20;
 const DATE = 'YYYY-MM-DD';
-const positive = (v: string | null) => {
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-};
 const csv = (v: string | null) => (v ? v.split(',').filter(Boolean) : []);
 
 const statusOptions = [
@@ -59,10 +55,10 @@ function useLedgerFilters() {
     source: params.get('source') ?? undefined,
     status: params.get('status') ?? undefined,
     level: params.get('level') ?? undefined,
-    categoryId: positive(params.get('category')),
-    departmentId: positive(params.get('department')),
-    enterpriseId: positive(params.get('enterprise')),
-    projectId: positive(params.get('project')),
+    categoryId: positiveParam(params.get('category')),
+    departmentId: positiveParam(params.get('department')),
+    enterpriseId: positiveParam(params.get('enterprise')),
+    projectId: positiveParam(params.get('project')),
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
   };

@@ -101,3 +101,9 @@ export const levelSayings = {
   district: '要事不出区',
   city: '市级协调解决',
 } as const;
+
+/** a positive whole number from a URL parameter, else undefined */
+export function positiveParam(v: string | null): number | undefined {
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
