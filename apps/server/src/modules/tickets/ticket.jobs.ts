@@ -54,6 +54,9 @@ export async function escalateOverdueTickets(
     for (const t of due) {
       const up = levelAbove(t.level);
       const escalated = await db.transaction().execute(async (trx) => {
+        // no WAL flush per ticket: a crash may lose the last few escalations,
+        // whole (update, event and audit together), and the next run redoes them
+        await sql`set local synchronous_commit = off`.execute(trx);
         const res = await trx
           .updateTable('tickets')
           .set((eb) => ({
@@ -104,22 +107,31 @@ export async function escalateOverdueTickets(
 
 /**
  * 临期提醒: tickets whose reminder time has come get one reminder in their
- * history (and show as 即将到期 in the queues). One statement: a second run
- * finds nothing to remind.
+ * history (and show as 即将到期 in the queues), a chunk per transaction so
+ * that no ticket stays locked for long; a second run finds nothing to remind.
  */
-export async function remindDueTickets(db: Db, now = new Date()): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const reminded = await trx
-      .updateTable('tickets')
-      .set({ reminded_at: now })
-      .where('remind_at', '<=', now)
-      .where('reminded_at', 'is', null)
-      .where('closed_at', 'is', null)
-      .returning(['id', 'status', 'level', 'due_at', 'department_id'])
-      .execute();
-    if (reminded.length === 0) return 0;
-    for (let i = 0; i < reminded.length; i += 1000) {
-      const chunk = reminded.slice(i, i + 1000);
+export async function remindDueTickets(db: Db, now = new Date(), chunk = 1000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => {
+      const reminded = await trx
+        .updateTable('tickets')
+        .set({ reminded_at: now })
+        .where(
+          'id',
+          'in',
+          trx
+            .selectFrom('tickets')
+            .select('id')
+            .where('remind_at', '<=', now)
+            .where('reminded_at', 'is', null)
+            .where('closed_at', 'is', null)
+            .orderBy('id')
+            .limit(chunk),
+        )
+        .returning('id')
+        .execute();
+      if (reminded.length === 0) return 0;
       await trx
         .insertInto('ticket_events')
         .columns([
@@ -153,18 +165,20 @@ export async function remindDueTickets(db: Db, now = new Date()): Promise<number
             .where(
               'tickets.id',
               'in',
-              chunk.map((r) => r.id),
+              reminded.map((r) => r.id),
             ),
         )
         .execute();
-    }
-    await recordAudit(trx, systemActor, {
-      action: 'ticket.reminded',
-      entityType: 'ticket',
-      after: { tickets: reminded.length },
+      await recordAudit(trx, systemActor, {
+        action: 'ticket.reminded',
+        entityType: 'ticket',
+        after: { tickets: reminded.length },
+      });
+      return reminded.length;
     });
-    return reminded.length;
-  });
+    total += n;
+    if (n < chunk) return total;
+  }
 }
 
 export const ticketDeadlinesJob: JobDefinition = {

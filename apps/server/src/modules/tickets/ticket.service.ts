@@ -793,7 +793,10 @@ export async function ticketQueue(
   const v = await viewerOf(db, actor);
   const vis = repo.visibleTo(visibility(v));
   const now = new Date();
-  const [rows, counts] = await Promise.all([
+  // every tab but "mine" holds open tickets only: their counts read the open
+  // ones (partial indexes), not the history
+  const openTabs = ['todo', 'dueSoon', 'overdue', 'all'] as const;
+  const [rows, open, mine] = await Promise.all([
     repo
       .ticketRows(db)
       .where(vis)
@@ -809,8 +812,9 @@ export async function ticketQueue(
     db
       .selectFrom('tickets')
       .where(vis)
+      .where('tickets.closed_at', 'is', null)
       .select((eb) =>
-        (['todo', 'dueSoon', 'overdue', 'mine', 'all'] as const).map((tab) =>
+        openTabs.map((tab) =>
           eb.fn
             .countAll<string>()
             .filterWhere(queueFilter(actor, tab, now))
@@ -818,20 +822,26 @@ export async function ticketQueue(
         ),
       )
       .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('tickets')
+      .where(vis)
+      .where(queueFilter(actor, 'mine', now))
+      .select((eb) => eb.fn.countAll<string>().as('mine'))
+      .executeTakeFirstOrThrow(),
   ]);
-  const c = counts as Record<TicketQueueTab, string>;
+  const counts = {
+    todo: Number(open.todo),
+    dueSoon: Number(open.dueSoon),
+    overdue: Number(open.overdue),
+    mine: Number(mine.mine),
+    all: Number(open.all),
+  };
   return {
     items: await present(db, rows),
-    total: Number(c[q.tab]),
+    total: counts[q.tab],
     page: q.page,
     pageSize: q.pageSize,
-    counts: {
-      todo: Number(c.todo),
-      dueSoon: Number(c.dueSoon),
-      overdue: Number(c.overdue),
-      mine: Number(c.mine),
-      all: Number(c.all),
-    },
+    counts,
   };
 }
 

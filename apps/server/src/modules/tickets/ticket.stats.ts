@@ -66,87 +66,85 @@ export async function ticketStats(
   const v = await viewerOf(db, actor);
   const base = ledgerFilter(v, q, region.path);
   const overdue = statusFilter(['overdue'], now);
-  const [units, totals, levels] = await Promise.all([
-    db
-      .selectFrom('tickets')
-      .innerJoin('departments as d', 'd.id', 'tickets.department_id')
-      .where(base)
-      .groupBy(['d.id', 'd.name'])
-      .select((eb) => [
-        'd.id',
-        'd.name',
-        eb.fn.countAll<string>().as('received'),
-        eb.fn.countAll<string>().filterWhere('tickets.status', '=', 'closed').as('closed'),
-        eb.fn.countAll<string>().filterWhere('tickets.closed_on_time', '=', true).as('on_time'),
-        eb.fn.countAll<string>().filterWhere('tickets.closed_at', 'is', null).as('open'),
-        eb.fn.countAll<string>().filterWhere(overdue).as('overdue'),
-        eb.fn.countAll<string>().filterWhere('tickets.rating', '=', 'satisfied').as('satisfied'),
-        eb.fn.countAll<string>().filterWhere('tickets.rating', '=', 'basic').as('basic'),
-        eb.fn
-          .countAll<string>()
-          .filterWhere('tickets.rating', '=', 'unsatisfied')
-          .as('unsatisfied'),
-      ])
-      .execute(),
-    db
-      .selectFrom('tickets')
-      .where(base)
-      .select((eb) => [
-        eb.fn.countAll<string>().as('received'),
-        eb.fn.countAll<string>().filterWhere('tickets.status', '=', 'closed').as('closed'),
-        eb.fn.countAll<string>().filterWhere('tickets.closed_on_time', '=', true).as('on_time'),
-        eb.fn.countAll<string>().filterWhere('tickets.closed_at', 'is', null).as('open'),
-        eb.fn.countAll<string>().filterWhere(overdue).as('overdue'),
-        eb.fn
-          .countAll<string>()
-          .filterWhere((e) =>
-            e.and([e('tickets.closed_at', 'is', null), e('tickets.department_id', 'is', null)]),
-          )
-          .as('undispatched'),
-      ])
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('tickets')
-      .where(base)
-      .where('tickets.status', '=', 'closed')
-      .groupBy('tickets.resolved_level')
-      .select((eb) => ['tickets.resolved_level', eb.fn.countAll<string>().as('closed')])
-      .execute(),
-  ]);
+  // one pass over the period: a row per (unit, resolved level); units,
+  // totals and levels are sums of these few rows
+  const groups = await db
+    .selectFrom('tickets')
+    .where(base)
+    .groupBy(['tickets.department_id', 'tickets.resolved_level'])
+    .select((eb) => [
+      'tickets.department_id',
+      'tickets.resolved_level',
+      eb.fn.countAll<string>().as('received'),
+      eb.fn.countAll<string>().filterWhere('tickets.status', '=', 'closed').as('closed'),
+      eb.fn.countAll<string>().filterWhere('tickets.closed_on_time', '=', true).as('closedOnTime'),
+      eb.fn.countAll<string>().filterWhere('tickets.closed_at', 'is', null).as('open'),
+      eb.fn.countAll<string>().filterWhere(overdue).as('overdue'),
+      eb.fn.countAll<string>().filterWhere('tickets.rating', '=', 'satisfied').as('satisfied'),
+      eb.fn.countAll<string>().filterWhere('tickets.rating', '=', 'basic').as('basic'),
+      eb.fn.countAll<string>().filterWhere('tickets.rating', '=', 'unsatisfied').as('unsatisfied'),
+    ])
+    .execute();
+  const ids = [
+    ...new Set(groups.map((g) => g.department_id).filter((x): x is number => x !== null)),
+  ];
+  const names = new Map(
+    ids.length === 0
+      ? []
+      : (
+          await db.selectFrom('departments').select(['id', 'name']).where('id', 'in', ids).execute()
+        ).map((d) => [d.id, d.name]),
+  );
+  const fields = [
+    'received',
+    'closed',
+    'closedOnTime',
+    'open',
+    'overdue',
+    'satisfied',
+    'basic',
+    'unsatisfied',
+  ] as const;
+  type Sums = Record<(typeof fields)[number], number>;
+  const zero = (): Sums => Object.fromEntries(fields.map((f) => [f, 0])) as Sums;
+  const add = (to: Sums, g: (typeof groups)[number]) => {
+    for (const f of fields) to[f] += Number(g[f]);
+  };
+  const totals = zero();
+  const byUnit = new Map<number, Sums>();
+  const byLevel = new Map<string, number>();
+  let undispatched = 0;
+  for (const g of groups) {
+    add(totals, g);
+    if (g.department_id === null) undispatched += Number(g.open);
+    else {
+      if (!byUnit.has(g.department_id)) byUnit.set(g.department_id, zero());
+      add(byUnit.get(g.department_id)!, g);
+    }
+    if (g.resolved_level)
+      byLevel.set(g.resolved_level, (byLevel.get(g.resolved_level) ?? 0) + Number(g.closed));
+  }
   return {
     regionCode: region.code,
     totals: {
-      received: Number(totals.received),
-      closed: Number(totals.closed),
-      closedOnTime: Number(totals.on_time),
-      open: Number(totals.open),
-      overdue: Number(totals.overdue),
-      undispatched: Number(totals.undispatched),
+      received: totals.received,
+      closed: totals.closed,
+      closedOnTime: totals.closedOnTime,
+      open: totals.open,
+      overdue: totals.overdue,
+      undispatched,
     },
-    resolvedByLevel: ticketLevels.map((level) => ({
-      level,
-      closed: Number(levels.find((l) => l.resolved_level === level)?.closed ?? 0),
-    })),
+    resolvedByLevel: ticketLevels.map((level) => ({ level, closed: byLevel.get(level) ?? 0 })),
     units: rankUnits(
-      units.map((u) => {
-        const closed = Number(u.closed);
-        const satisfied = Number(u.satisfied);
-        const basic = Number(u.basic);
-        const rated = satisfied + basic + Number(u.unsatisfied);
+      [...byUnit].map(([id, u]) => {
+        const rated = u.satisfied + u.basic + u.unsatisfied;
         return {
-          departmentId: u.id,
-          departmentName: u.name,
-          received: Number(u.received),
-          closed,
-          closedOnTime: Number(u.on_time),
-          open: Number(u.open),
-          overdue: Number(u.overdue),
+          departmentId: id,
+          departmentName: names.get(id) ?? '',
+          ...u,
           rated,
-          satisfied,
-          basic,
-          unsatisfied: Number(u.unsatisfied),
-          onTimeRate: pct(Number(u.on_time), closed),
-          satisfactionRate: pct(satisfied + basic, rated),
+          onTimeRate: pct(u.closedOnTime, u.closed),
+          satisfactionRate: pct(u.satisfied + u.basic, rated),
         };
       }),
     ),

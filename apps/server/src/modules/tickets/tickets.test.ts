@@ -575,15 +575,30 @@ describe('escalation and reminders', () => {
     expect(c!.escalations).toBe(0);
   });
 
-  it('reminds once when the reminder time comes', async () => {
+  it('reminds once when the reminder time comes, a chunk per transaction', async () => {
     const t = await ok(await gridEvent({ title: '临期' }));
+    const others = [(await ok(await gridEvent())).id, (await ok(await gridEvent())).id];
     await ctx.db
       .updateTable('tickets')
       .set({ remind_at: new Date(Date.now() - 1000) })
-      .where('id', '=', t.id)
+      .where('id', 'in', [t.id, ...others])
       .execute();
-    expect(await remindDueTickets(ctx.db)).toBeGreaterThanOrEqual(1);
+    const due = await ctx.db
+      .selectFrom('tickets')
+      .select('id')
+      .where('reminded_at', 'is', null)
+      .where('closed_at', 'is', null)
+      .where('remind_at', '<=', new Date())
+      .execute();
+    expect(await remindDueTickets(ctx.db, new Date(), 2)).toBe(due.length);
     expect(await remindDueTickets(ctx.db)).toBe(0);
+    const events = await ctx.db
+      .selectFrom('ticket_events')
+      .select('ticket_id')
+      .where('kind', '=', 'remind')
+      .where('ticket_id', 'in', [t.id, ...others])
+      .execute();
+    expect(events).toHaveLength(3);
     const d = (await ctx.request('GET', `/api/tickets/${t.id}`, { as: s.jk_admin })).body;
     expect(d.events.filter((e: { kind: string }) => e.kind === 'remind')).toHaveLength(1);
     expect(d.dueSoon).toBe(true);

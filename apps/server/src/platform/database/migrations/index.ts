@@ -12,6 +12,7 @@ import * as rollups from './20261201_0010_rollups';
 import * as dashboard from './20261201_0011_dashboard';
 import * as mapPoints from './20261201_0012_map_points';
 import * as tickets from './20261201_0013_tickets';
+import * as ticketQueueIndex from './20261201_0014_ticket_queue_index';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '20261201_0011_dashboard': dashboard,
   '20261201_0012_map_points': mapPoints,
   '20261201_0013_tickets': tickets,
+  '20261201_0014_ticket_queue_index': ticketQueueIndex,
 };
