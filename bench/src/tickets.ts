@@ -337,8 +337,8 @@ function label(s: Statement): string {
   if (/from "regions"/.test(t) && !/from "tickets"/.test(t)) return 'region';
   if (/from "ticket_co_handlers"/.test(t) && !/from "tickets"/.test(t)) return 'co-handlers';
   if (/inner join "ticket_categories"/.test(t)) return 'page';
-  if (/group by "d"\."id"/.test(t)) return 'units';
-  if (/group by "tickets"\."resolved_level"/.test(t)) return 'levels';
+  if (/from "departments"/.test(t) && !/from "tickets"/.test(t)) return 'unit names';
+  if (/group by "tickets"\."department_id", "tickets"\."resolved_level"/.test(t)) return 'groups';
   if (/from "tickets"/.test(t)) return 'counts';
   return t.slice(0, 20);
 }
@@ -381,12 +381,13 @@ async function checkReplay(ctx: Ctx, c: Case, statements: Statement[], api: unkn
     (await ctx.raw.query<Record<string, unknown>>(s.sql, s.parameters as unknown[])).rows;
   if (c.schema === 'ticketStatsResponse') {
     const a = api as { totals: { received: number }; units: unknown[] };
-    const totals = statements.find((s) => label(s) === 'counts');
-    const units = statements.find((s) => label(s) === 'units');
-    if (!totals || !units) throw new Error(`${c.name}: no totals/units statement captured`);
-    const t = (await rowsOf(totals))[0]!;
-    const u = await rowsOf(units);
-    if (Number(t.received) !== a.totals.received || u.length !== a.units.length)
+    // one grouped statement: a row per (unit, resolved level)
+    const groups = statements.find((s) => label(s) === 'groups');
+    if (!groups) throw new Error(`${c.name}: no grouped statement captured`);
+    const rows = await rowsOf(groups);
+    const received = rows.reduce((n, r) => n + Number(r.received), 0);
+    const units = new Set(rows.map((r) => r.department_id).filter((d) => d !== null)).size;
+    if (received !== a.totals.received || units !== a.units.length)
       throw new Error(`${c.name}: the replayed SQL and the API disagree on the totals or units`);
     return;
   }
