@@ -747,7 +747,10 @@ export function todoFilter(actor: Actor) {
         ]);
       }
       case 'unit_officer':
+        // "open" is implied by the statuses; said, it lets the unit's partial
+        // index (department, due time) serve the page in due order
         return eb.and([
+          open,
           eb('tickets.department_id', '=', actor.departmentId ?? -1),
           eb('tickets.status', 'in', ['dispatched', 'handling']),
         ]);
