@@ -15,21 +15,21 @@ export interface NewAuditEntry {
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
-export async function insertAudit(db: Db, e: NewAuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      actor_id: e.actorId,
-      actor_name: e.actorName,
-      action: e.action,
-      entity_type: e.entityType,
-      entity_id: e.entityId,
-      region_code: e.regionCode,
-      before: json(e.before),
-      after: json(e.after),
-      ip: e.ip,
-    })
-    .execute();
+const row = (e: NewAuditEntry) => ({
+  actor_id: e.actorId,
+  actor_name: e.actorName,
+  action: e.action,
+  entity_type: e.entityType,
+  entity_id: e.entityId,
+  region_code: e.regionCode,
+  before: json(e.before),
+  after: json(e.after),
+  ip: e.ip,
+});
+
+/** one statement for one row or a job's batch */
+export async function insertAudits(db: Db, entries: NewAuditEntry[]): Promise<void> {
+  if (entries.length > 0) await db.insertInto('audit_log').values(entries.map(row)).execute();
 }
 
 export interface AuditFilter {

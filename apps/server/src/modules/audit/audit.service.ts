@@ -3,7 +3,7 @@ import type { Db } from '../../platform/database/db';
 import type { AuditActor } from '../access';
 import type { Actor } from '../access';
 import { assertCan } from '../access';
-import { insertAudit, listAudit, type AuditFilter } from './audit.repository';
+import { insertAudits, listAudit, type AuditFilter } from './audit.repository';
 
 export interface AuditRecord {
   action: string;
@@ -19,17 +19,25 @@ export interface AuditRecord {
  * describes, so a write without its audit row cannot commit.
  */
 export async function recordAudit(db: Db, who: AuditActor, r: AuditRecord): Promise<void> {
-  await insertAudit(db, {
-    actorId: who.userId,
-    actorName: who.name,
-    action: r.action,
-    entityType: r.entityType,
-    entityId: r.entityId === undefined || r.entityId === null ? null : String(r.entityId),
-    regionCode: r.regionCode ?? null,
-    before: r.before,
-    after: r.after,
-    ip: who.ip,
-  });
+  await recordAudits(db, who, [r]);
+}
+
+/** One audit row per record, in one statement: for a job's batch, same transaction. */
+export async function recordAudits(db: Db, who: AuditActor, rs: AuditRecord[]): Promise<void> {
+  await insertAudits(
+    db,
+    rs.map((r) => ({
+      actorId: who.userId,
+      actorName: who.name,
+      action: r.action,
+      entityType: r.entityType,
+      entityId: r.entityId === undefined || r.entityId === null ? null : String(r.entityId),
+      regionCode: r.regionCode ?? null,
+      before: r.before,
+      after: r.after,
+      ip: who.ip,
+    })),
+  );
 }
 
 export async function listAuditEntries(

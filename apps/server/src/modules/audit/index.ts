@@ -1,2 +1,2 @@
-export { recordAudit, listAuditEntries, type AuditRecord } from './audit.service';
+export { recordAudit, recordAudits, listAuditEntries, type AuditRecord } from './audit.service';
 export { auditRoutes } from './audit.routes';

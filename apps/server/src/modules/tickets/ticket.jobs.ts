@@ -4,26 +4,27 @@ import type { WorkCalendar } from '../../platform/calendar/work-calendar';
 import type { Db } from '../../platform/database/db';
 import type { JobDefinition } from '../../platform/jobs/runner';
 import { systemActor } from '../access';
-import { recordAudit } from '../audit';
+import { recordAudit, recordAudits } from '../audit';
 import { loadWorkCalendar } from '../calendar';
-import * as repo from './ticket.repository';
 import { dueAt, levelAbove, remindAt } from './ticket.rules';
 
 /**
  * 超期升级: every open ticket past its escalation time moves one level up
  * (grid → street → district → city) and gets another full time limit there.
- * Each ticket is its own transaction, and the update only matches the row as
- * it was read (same version, same escalation time): a run that crashes half
- * way leaves every ticket either escalated once or not at all, and the next
- * run picks up exactly the ones not done.
+ * A batch is one transaction (the updates, their history rows and audit rows
+ * together), and the update only matches a row as it was read (same version,
+ * same escalation time, still open): a run that crashes half way leaves every
+ * ticket escalated once or not at all, and the next run picks up exactly the
+ * ones not done; two workers at once escalate each ticket once.
  */
 export async function escalateOverdueTickets(
   db: Db,
   opts: {
     now?: Date;
     batchSize?: number;
-    /** test hook: called after each committed escalation */
-    afterEach?: (ticketId: number) => void;
+    /** test hooks: inside a batch's transaction before it commits, and after */
+    beforeCommit?: (ticketIds: number[]) => void;
+    afterBatch?: (ticketIds: number[]) => void;
   } = {},
 ): Promise<number> {
   const now = opts.now ?? new Date();
@@ -51,56 +52,81 @@ export async function escalateOverdueTickets(
       .execute();
     if (due.length === 0) break;
     afterId = due[due.length - 1]!.id;
-    for (const t of due) {
+    const plans = due.map((t) => {
       const up = levelAbove(t.level);
-      const escalated = await db.transaction().execute(async (trx) => {
-        // no WAL flush per ticket: a crash may lose the last few escalations,
-        // whole (update, event and audit together), and the next run redoes them
-        await sql`set local synchronous_commit = off`.execute(trx);
-        const res = await trx
+      // at the city it stops: no level above, no further escalation time
+      const next =
+        up && up !== 'city'
+          ? dueAt(now, { value: t.limit_value, unit: t.limit_unit }, calendar)
+          : null;
+      return { t, up, next };
+    });
+    const escalated = await db.transaction().execute(async (trx) => {
+      // no WAL flush wait per batch: a crash may lose the last batches, whole,
+      // and the next run redoes them
+      await sql`set local synchronous_commit = off`.execute(trx);
+      const values = sql.join(
+        plans.map(
+          ({ t, up, next }) =>
+            sql`(${t.id}::integer, ${t.version}::integer, ${t.next_escalation_at!.toISOString()}::timestamptz, ${up ?? t.level}::text, ${next?.toISOString() ?? null}::timestamptz, ${up !== null}::boolean)`,
+        ),
+      );
+      const moved = await sql<{ id: number }>`
+        UPDATE tickets SET
+          level = v.level,
+          escalations = tickets.escalations + (CASE WHEN v.up THEN 1 ELSE 0 END),
+          next_escalation_at = v.next,
+          updated_at = ${now.toISOString()}::timestamptz,
+          version = tickets.version + 1
+        FROM (VALUES ${values}) AS v(id, version, expected, level, next, up)
+        WHERE tickets.id = v.id AND tickets.version = v.version
+          AND tickets.next_escalation_at = v.expected AND tickets.closed_at IS NULL AND v.up
+        RETURNING tickets.id`.execute(trx);
+      // tickets already at the top only lose their escalation time
+      const top = plans.filter((p) => p.up === null).map((p) => p.t.id);
+      if (top.length > 0)
+        await trx
           .updateTable('tickets')
-          .set((eb) => ({
-            level: up ?? t.level,
-            escalations: up ? eb('escalations', '+', 1) : eb.ref('escalations'),
-            next_escalation_at:
-              up && up !== 'city'
-                ? dueAt(now, { value: t.limit_value, unit: t.limit_unit }, calendar)
-                : null,
-            updated_at: now,
-            version: eb('version', '+', 1),
-          }))
-          .where('id', '=', t.id)
-          .where('version', '=', t.version)
-          .where('next_escalation_at', '=', t.next_escalation_at!)
-          .where('closed_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(res.numUpdatedRows) !== 1 || !up) return false;
-        await repo.insertEvent(trx, {
-          ticket_id: t.id,
-          kind: 'escalate',
-          from_status: t.status,
-          to_status: t.status,
-          level: up,
-          department_name: null,
-          note: `超期未办结，由${ticketLevelLabels[t.level]}升级至${ticketLevelLabels[up]}督办`,
-          actor_id: null,
-          actor_name: systemActor.name,
-        });
-        await recordAudit(trx, systemActor, {
-          action: 'ticket.escalated',
-          entityType: 'ticket',
-          entityId: t.id,
-          regionCode: t.region_code,
-          before: { level: t.level },
-          after: { level: up },
-        });
-        return true;
-      });
-      if (escalated) {
-        done++;
-        opts.afterEach?.(t.id);
+          .set({ next_escalation_at: null })
+          .where('id', 'in', top)
+          .execute();
+      const ids = new Set(moved.rows.map((r) => r.id));
+      const mine = plans.filter((p) => ids.has(p.t.id));
+      if (mine.length > 0) {
+        await trx
+          .insertInto('ticket_events')
+          .values(
+            mine.map(({ t, up }) => ({
+              ticket_id: t.id,
+              kind: 'escalate' as const,
+              from_status: t.status,
+              to_status: t.status,
+              level: up!,
+              department_name: null,
+              note: `超期未办结，由${ticketLevelLabels[t.level]}升级至${ticketLevelLabels[up!]}督办`,
+              actor_id: null,
+              actor_name: systemActor.name,
+            })),
+          )
+          .execute();
+        await recordAudits(
+          trx,
+          systemActor,
+          mine.map(({ t, up }) => ({
+            action: 'ticket.escalated',
+            entityType: 'ticket',
+            entityId: t.id,
+            regionCode: t.region_code,
+            before: { level: t.level },
+            after: { level: up },
+          })),
+        );
       }
-    }
+      opts.beforeCommit?.([...ids]);
+      return [...ids];
+    });
+    done += escalated.length;
+    opts.afterBatch?.(escalated);
   }
   return done;
 }

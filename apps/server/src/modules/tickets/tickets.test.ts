@@ -532,22 +532,47 @@ describe('escalation and reminders', () => {
 
   it('a run that crashes half way leaves no ticket escalated twice or skipped', async () => {
     const ids = await overdueTickets(5);
-    let seen = 0;
+    const audits = async () =>
+      (
+        await ctx.db
+          .selectFrom('audit_log')
+          .select('entity_id')
+          .where('action', '=', 'ticket.escalated')
+          .where('entity_id', 'in', ids.map(String))
+          .execute()
+      ).length;
+    // killed inside the second batch's transaction: that batch is not written at all
+    let batches = 0;
     await expect(
       escalateOverdueTickets(ctx.db, {
         batchSize: 2,
-        afterEach: () => {
-          if (++seen === 3) throw new Error('worker killed');
+        beforeCommit: () => {
+          if (++batches === 2) throw new Error('worker killed');
         },
       }),
     ).rejects.toThrow('worker killed');
-    const half = await state(ids);
-    expect(half.filter((r) => r.escalations === 1)).toHaveLength(3);
-    expect(half.filter((r) => r.escalations === 0)).toHaveLength(2);
+    let rows = await state(ids);
+    expect(rows.map((r) => r.escalations)).toEqual([1, 1, 0, 0, 0]);
+    expect(await escalateEvents(ids)).toHaveLength(2);
+    expect(await audits()).toBe(2);
+    // killed between batches: the committed ones stay, once
+    batches = 0;
+    await expect(
+      escalateOverdueTickets(ctx.db, {
+        batchSize: 2,
+        afterBatch: () => {
+          if (++batches === 1) throw new Error('worker killed again');
+        },
+      }),
+    ).rejects.toThrow('worker killed again');
+    rows = await state(ids);
+    expect(rows.map((r) => r.escalations)).toEqual([1, 1, 1, 1, 0]);
+    // the next run finishes the rest, and nothing twice
     await escalateOverdueTickets(ctx.db);
-    const all = await state(ids);
-    expect(all.every((r) => r.escalations === 1 && r.level === 'district')).toBe(true);
+    rows = await state(ids);
+    expect(rows.every((r) => r.escalations === 1 && r.level === 'district')).toBe(true);
     expect(await escalateEvents(ids)).toHaveLength(5);
+    expect(await audits()).toBe(5);
   });
 
   it('two workers at once escalate each ticket once', async () => {
