@@ -152,7 +152,8 @@ export async function remindDueTickets(db: Db, now = new Date(), chunk = 1000): 
             .where('remind_at', '<=', now)
             .where('reminded_at', 'is', null)
             .where('closed_at', 'is', null)
-            .orderBy('id')
+            // the reminder index's order: each chunk is an index range, no sort
+            .orderBy('remind_at')
             .limit(chunk),
         )
         .returning('id')
