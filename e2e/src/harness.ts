@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import type ExcelJS from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'e2e/artifacts');
@@ -178,6 +178,24 @@ export async function settle(page: Page): Promise<void> {
  */
 export async function finishAnimations(page: Page): Promise<void> {
   await page.screenshot({ clip: { x: 0, y: 0, width: 1, height: 1 }, animations: 'disabled' });
+}
+
+/**
+ * Clicks once the page lets it: when a click times out (a dialog on a page
+ * that got no animation frames still covers the target, or keeps it out of
+ * the accessibility tree), the page's animations are finished and the click
+ * tried again.
+ */
+export async function clickSettled(page: Page, target: Locator, tries = 6): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await target.click({ timeout: 5_000 });
+      return;
+    } catch (err) {
+      if (i >= tries) throw err;
+      await finishAnimations(page);
+    }
+  }
 }
 
 /**

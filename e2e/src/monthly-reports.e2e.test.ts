@@ -11,6 +11,7 @@ import {
   login,
   pageOverflow,
   requireWebBuild,
+  clickSettled,
   finishAnimations,
   screenshot,
   sitePhoto,
@@ -420,7 +421,8 @@ describe('月度调度、问题台账与导入', () => {
       // my amount, their progress
       expect(await edit.getByLabel('形象进度').inputValue()).toContain('吊装完成80%');
       expect(await edit.getByLabel('本月完成投资（万元）').inputValue()).toBe('1300');
-      await button(edit, '保存').click();
+      // still failed now and then in clean-clone runs: retried after finishing animations
+      await clickSettled(editor, button(edit, '保存'));
       await edit.waitFor({ state: 'hidden' });
       await editRow.filter({ hasText: '1,300.00' }).waitFor();
       expect(await editRow.textContent()).toContain('吊装完成80%');

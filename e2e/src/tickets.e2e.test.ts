@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import {
   DEMO_PASSWORD,
+  finishAnimations,
   loadExcel,
   launchBrowser,
   login,
@@ -77,12 +78,18 @@ async function pick(page: Page, testId: string, text: string) {
 
 /** one step of the loop through its dialog */
 async function act(page: Page, action: string, fill?: (form: Locator) => Promise<void>) {
+  // several people's pages are open at once: the one acting is in front, so
+  // its dialogs get animation frames and close
+  await page.bringToFront();
   await page.getByTestId(`ticket-action-${action}`).click();
   const form = page.getByTestId(`ticket-action-form-${action}`);
   await form.waitFor();
   if (fill) await fill(form);
   await page.getByTestId('ticket-action-ok').click();
-  await form.waitFor({ state: 'detached' });
+  await form.waitFor({ state: 'detached', timeout: 15_000 }).catch(async () => {
+    await finishAnimations(page);
+    await form.waitFor({ state: 'detached' });
+  });
 }
 
 const status = (page: Page) => page.getByTestId('ticket-status');
