@@ -263,7 +263,3 @@ export async function recomputeTicketDueTimes(db: Db, calendar: WorkCalendar): P
     });
   return moved.length;
 }
-
-export async function recomputeTicketDueTimesNow(db: Db) {
-  return recomputeTicketDueTimes(db, await loadWorkCalendar(db));
-}
