@@ -181,24 +181,6 @@ export async function finishAnimations(page: Page): Promise<void> {
 }
 
 /**
- * Clicks once the page lets it: when a click times out (a dialog on a page
- * that got no animation frames still covers the target, or keeps it out of
- * the accessibility tree), the page's animations are finished and the click
- * tried again.
- */
-export async function clickSettled(page: Page, target: Locator, tries = 6): Promise<void> {
-  for (let i = 1; ; i++) {
-    try {
-      await target.click({ timeout: 5_000 });
-      return;
-    } catch (err) {
-      if (i >= tries) throw err;
-      await finishAnimations(page);
-    }
-  }
-}
-
-/**
  * Saves a PNG as e2e/artifacts/<name>.png once the page has settled: the full
  * page, or with `fullPage: false` what is in the viewport (for dialogs and
  * drawers, which cover only the viewport).

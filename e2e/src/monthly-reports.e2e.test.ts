@@ -11,8 +11,6 @@ import {
   login,
   pageOverflow,
   requireWebBuild,
-  clickSettled,
-  finishAnimations,
   screenshot,
   sitePhoto,
   startServer,
@@ -120,9 +118,15 @@ async function createBuildingProject(page: Page, name: string): Promise<number> 
   );
 }
 
-/** The submit button of a dialog (antd spaces two-character labels: "提 交"). */
+/**
+ * A button of a dialog by its label. antd spaces two-character labels ("提 交"),
+ * and a button that was loading for a moment can keep its leaving loading icon,
+ * labelled "loading", for good: the icon's leave transition runs from width 0
+ * to width 0, so no transitionend ever removes it (seen as lost clicks after a
+ * quick failed save). What the user sees is the label alone.
+ */
 const button = (dialog: Locator, text: string) =>
-  dialog.getByRole('button', { name: new RegExp(`^${[...text].join('\\s*')}$`) });
+  dialog.getByRole('button', { name: new RegExp(`^(loading )?${[...text].join('\\s*')}$`) });
 
 /** The year shown in the project's 月度调度 section: the one of `month`. */
 async function showYearOf(page: Page, month: string) {
@@ -413,16 +417,10 @@ describe('月度调度、问题台账与导入', () => {
       await screenshot(editor, 'reports-08a-conflict', { fullPage: false });
       await conflict.getByTestId('report-conflict-keep-mine').click();
       await conflict.waitFor({ state: 'hidden' });
-      // two pages share the context: the editing page may get no animation
-      // frames, and the closing dialog then keeps the form out of the
-      // accessibility tree (seen in full runs)
-      await editor.bringToFront();
-      await finishAnimations(editor);
       // my amount, their progress
       expect(await edit.getByLabel('形象进度').inputValue()).toContain('吊装完成80%');
       expect(await edit.getByLabel('本月完成投资（万元）').inputValue()).toBe('1300');
-      // still failed now and then in clean-clone runs: retried after finishing animations
-      await clickSettled(editor, button(edit, '保存'));
+      await button(edit, '保存').click();
       await edit.waitFor({ state: 'hidden' });
       await editRow.filter({ hasText: '1,300.00' }).waitFor();
       expect(await editRow.textContent()).toContain('吊装完成80%');
