@@ -1,7 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
-import { Button, Flex, Image, Spin, Typography, Upload } from 'antd';
-import { CameraOutlined, CloseOutlined, ExclamationCircleOutlined } from '@ant-design/icons';
+import { Button, Flex, Image, Spin, Upload } from 'antd';
+import { CloseOutlined } from '@ant-design/icons';
 import type { Attachment } from '@xiangmu/contracts';
+import {
+  PHOTO_TILE,
+  PhotoAddTile,
+  PhotoGrid,
+  PhotoHintAndErrors,
+} from '../../components/PhotoParts';
 import { errorText } from '../../lib/api-client';
 import { attachmentsApi } from './api';
 import { checkPhoto, photoUrl } from './model';
@@ -10,21 +16,14 @@ import { checkPhoto, photoUrl } from './model';
 export function PhotoThumbs({ photos, size = 56 }: { photos: Attachment[]; size?: number }) {
   if (!photos.length) return null;
   return (
-    <Image.PreviewGroup>
-      <Flex gap={6} wrap data-testid="photo-thumbs">
-        {photos.map((p) => (
-          <Image
-            key={p.id}
-            src={photoUrl(p.id)}
-            alt={p.filename}
-            width={size}
-            height={size}
-            style={{ objectFit: 'cover', borderRadius: 4 }}
-            data-testid="photo-thumb"
-          />
-        ))}
-      </Flex>
-    </Image.PreviewGroup>
+    <PhotoGrid
+      photos={photos.map((p) => ({ key: p.id, src: photoUrl(p.id), alt: p.filename }))}
+      size={size}
+      radius={4}
+      gap={6}
+      testId="photo-thumbs"
+      itemTestId="photo-thumb"
+    />
   );
 }
 
@@ -34,8 +33,6 @@ interface Pending {
   /** a local preview while it uploads */
   preview: string;
 }
-
-const tile = 88;
 
 /**
  * Photos for a report or a 销号: each file is checked (JPEG/PNG/WebP, ≤ 10 MB)
@@ -98,14 +95,14 @@ export function PhotoUploader(props: {
           {props.value.map((p) => (
             <div
               key={p.id}
-              style={{ position: 'relative', width: tile, height: tile }}
+              style={{ position: 'relative', width: PHOTO_TILE, height: PHOTO_TILE }}
               data-testid="photo-item"
             >
               <Image
                 src={photoUrl(p.id)}
                 alt={p.filename}
-                width={tile}
-                height={tile}
+                width={PHOTO_TILE}
+                height={PHOTO_TILE}
                 style={{ objectFit: 'cover', borderRadius: 6 }}
               />
               {!props.disabled && (
@@ -126,8 +123,8 @@ export function PhotoUploader(props: {
             <div
               key={p.uid}
               style={{
-                width: tile,
-                height: tile,
+                width: PHOTO_TILE,
+                height: PHOTO_TILE,
                 borderRadius: 6,
                 overflow: 'hidden',
                 position: 'relative',
@@ -161,39 +158,12 @@ export function PhotoUploader(props: {
                 return Upload.LIST_IGNORE;
               }}
             >
-              <button
-                type="button"
-                style={{
-                  width: tile,
-                  height: tile,
-                  border: '1px dashed #d9d9d9',
-                  borderRadius: 6,
-                  background: '#fafafa',
-                  cursor: 'pointer',
-                  display: 'flex',
-                  flexDirection: 'column',
-                  alignItems: 'center',
-                  justifyContent: 'center',
-                  gap: 4,
-                  color: 'rgba(0,0,0,0.65)',
-                }}
-                data-testid="photo-add"
-              >
-                <CameraOutlined style={{ fontSize: 22 }} />
-                <span style={{ fontSize: 12 }}>拍照/选图</span>
-              </button>
+              <PhotoAddTile testId="photo-add" />
             </Upload>
           )}
         </Flex>
       </Image.PreviewGroup>
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        JPEG、PNG 或 WebP，每张不超过10MB，最多{props.max}张
-      </Typography.Text>
-      {errors.map((e, i) => (
-        <Typography.Text key={i} type="danger" style={{ fontSize: 13 }} data-testid="photo-error">
-          <ExclamationCircleOutlined /> {e}
-        </Typography.Text>
-      ))}
+      <PhotoHintAndErrors max={props.max} errors={errors} errorTestId="photo-error" />
     </Flex>
   );
 }

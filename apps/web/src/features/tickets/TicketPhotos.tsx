@@ -1,34 +1,36 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Button, Flex, Image, Progress, Typography, Upload } from 'antd';
-import { CameraOutlined, CloseOutlined, ExclamationCircleOutlined } from '@ant-design/icons';
+import { Button, Flex, Progress, Typography, Upload } from 'antd';
+import { CloseOutlined } from '@ant-design/icons';
 import type { TicketPhoto } from '@xiangmu/contracts';
+import {
+  PHOTO_TILE,
+  PhotoAddTile,
+  PhotoGrid,
+  PhotoHintAndErrors,
+} from '../../components/PhotoParts';
 import { errorText } from '../../lib/api-client';
 import { checkPhoto } from '../reports/model';
 import { ticketPhotoUrl, ticketsApi } from './api';
 
 /** the server keeps at most 9 photos a ticket */
 export const MAX_TICKET_PHOTOS = 9;
-const tile = 88;
 
 /** Thumbnails that open large (the others a swipe away). */
 export function TicketPhotoThumbs(props: { ticketId: number; photos: TicketPhoto[] }) {
   if (!props.photos.length) return <Typography.Text type="secondary">没有现场照片</Typography.Text>;
   return (
-    <Image.PreviewGroup>
-      <Flex gap={8} wrap data-testid="ticket-photos">
-        {props.photos.map((p) => (
-          <Image
-            key={p.id}
-            src={ticketPhotoUrl(props.ticketId, p.id)}
-            alt={p.filename}
-            width={tile}
-            height={tile}
-            style={{ objectFit: 'cover', borderRadius: 6 }}
-            data-testid="ticket-photo"
-          />
-        ))}
-      </Flex>
-    </Image.PreviewGroup>
+    <PhotoGrid
+      photos={props.photos.map((p) => ({
+        key: p.id,
+        src: ticketPhotoUrl(props.ticketId, p.id),
+        alt: p.filename,
+      }))}
+      size={PHOTO_TILE}
+      radius={6}
+      gap={8}
+      testId="ticket-photos"
+      itemTestId="ticket-photo"
+    />
   );
 }
 
@@ -52,11 +54,14 @@ export function LocalPhotoPicker(props: {
     <Flex vertical gap={6} data-testid="ticket-photo-picker">
       <Flex gap={8} wrap>
         {props.value.map((f, i) => (
-          <div key={`${f.name}-${i}`} style={{ position: 'relative', width: tile, height: tile }}>
+          <div
+            key={`${f.name}-${i}`}
+            style={{ position: 'relative', width: PHOTO_TILE, height: PHOTO_TILE }}
+          >
             <img
               src={previews[i]}
               alt={f.name}
-              style={{ width: tile, height: tile, objectFit: 'cover', borderRadius: 6 }}
+              style={{ width: PHOTO_TILE, height: PHOTO_TILE, objectFit: 'cover', borderRadius: 6 }}
               data-testid="ticket-photo-chosen"
             />
             {!props.disabled && (
@@ -93,38 +98,11 @@ export function LocalPhotoPicker(props: {
               return Upload.LIST_IGNORE;
             }}
           >
-            <button
-              type="button"
-              style={{
-                width: tile,
-                height: tile,
-                border: '1px dashed #d9d9d9',
-                borderRadius: 6,
-                background: '#fafafa',
-                cursor: 'pointer',
-                display: 'flex',
-                flexDirection: 'column',
-                alignItems: 'center',
-                justifyContent: 'center',
-                gap: 4,
-                color: 'rgba(0,0,0,0.65)',
-              }}
-              data-testid="ticket-photo-add"
-            >
-              <CameraOutlined style={{ fontSize: 22 }} />
-              <span style={{ fontSize: 12 }}>拍照/选图</span>
-            </button>
+            <PhotoAddTile testId="ticket-photo-add" />
           </Upload>
         )}
       </Flex>
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        JPEG、PNG 或 WebP，每张不超过10MB，最多{props.max}张
-      </Typography.Text>
-      {errors.map((e, i) => (
-        <Typography.Text key={i} type="danger" style={{ fontSize: 13 }}>
-          <ExclamationCircleOutlined /> {e}
-        </Typography.Text>
-      ))}
+      <PhotoHintAndErrors max={props.max} errors={errors} />
     </Flex>
   );
 }
