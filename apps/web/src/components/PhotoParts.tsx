@@ -1,6 +1,5 @@
-import type { ReactNode } from 'react';
-import { Flex, Image, Typography } from 'antd';
-import { CameraOutlined, ExclamationCircleOutlined } from '@ant-design/icons';
+import { Button, Flex, Image, Typography } from 'antd';
+import { CameraOutlined, CloseOutlined, ExclamationCircleOutlined } from '@ant-design/icons';
 
 /** Side of a photo tile in the pickers (px). */
 export const PHOTO_TILE = 88;
@@ -60,12 +59,24 @@ export function PhotoAddTile({ testId }: { testId: string }) {
   );
 }
 
+/** The round ✕ on a tile's corner (the tile is `position: relative`). */
+export function PhotoRemoveButton(props: { label: string; onClick: () => void; testId?: string }) {
+  return (
+    <Button
+      size="small"
+      shape="circle"
+      danger
+      icon={<CloseOutlined />}
+      aria-label={props.label}
+      onClick={props.onClick}
+      style={{ position: 'absolute', top: -8, right: -8 }}
+      data-testid={props.testId}
+    />
+  );
+}
+
 /** What may be chosen, then what went wrong with the last choice. */
-export function PhotoHintAndErrors(props: {
-  max: number;
-  errors: string[];
-  errorTestId?: string;
-}): ReactNode {
+export function PhotoHintAndErrors(props: { max: number; errors: string[]; errorTestId?: string }) {
   return (
     <>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>

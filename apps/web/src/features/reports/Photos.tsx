@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import { Button, Flex, Image, Spin, Upload } from 'antd';
-import { CloseOutlined } from '@ant-design/icons';
+import { Flex, Image, Spin, Upload } from 'antd';
 import type { Attachment } from '@xiangmu/contracts';
 import {
   PHOTO_TILE,
   PhotoAddTile,
   PhotoGrid,
   PhotoHintAndErrors,
+  PhotoRemoveButton,
 } from '../../components/PhotoParts';
 import { errorText } from '../../lib/api-client';
 import { attachmentsApi } from './api';
@@ -106,15 +106,10 @@ export function PhotoUploader(props: {
                 style={{ objectFit: 'cover', borderRadius: 6 }}
               />
               {!props.disabled && (
-                <Button
-                  size="small"
-                  shape="circle"
-                  danger
-                  icon={<CloseOutlined />}
-                  aria-label={`删除照片 ${p.filename}`}
+                <PhotoRemoveButton
+                  label={`删除照片 ${p.filename}`}
                   onClick={() => remove(p.id)}
-                  style={{ position: 'absolute', top: -8, right: -8 }}
-                  data-testid="photo-remove"
+                  testId="photo-remove"
                 />
               )}
             </div>

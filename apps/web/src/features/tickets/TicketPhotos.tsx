@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Button, Flex, Progress, Typography, Upload } from 'antd';
-import { CloseOutlined } from '@ant-design/icons';
+import { Flex, Progress, Typography, Upload } from 'antd';
 import type { TicketPhoto } from '@xiangmu/contracts';
 import {
   PHOTO_TILE,
   PhotoAddTile,
   PhotoGrid,
   PhotoHintAndErrors,
+  PhotoRemoveButton,
 } from '../../components/PhotoParts';
 import { errorText } from '../../lib/api-client';
 import { checkPhoto } from '../reports/model';
@@ -65,14 +65,9 @@ export function LocalPhotoPicker(props: {
               data-testid="ticket-photo-chosen"
             />
             {!props.disabled && (
-              <Button
-                size="small"
-                shape="circle"
-                danger
-                icon={<CloseOutlined />}
-                aria-label={`移除照片 ${f.name}`}
+              <PhotoRemoveButton
+                label={`移除照片 ${f.name}`}
                 onClick={() => props.onChange(props.value.filter((_, j) => j !== i))}
-                style={{ position: 'absolute', top: -8, right: -8 }}
               />
             )}
           </div>
