@@ -28,6 +28,8 @@ import type {
   Department,
   ErrorCode,
   FieldIssue,
+  ImportApplyRequest,
+  ImportMappingRequest,
   jobDefinition,
   JobRun,
   Me,
@@ -353,14 +355,19 @@ export const api = {
     imports: {
       list: () => get<ProjectImport[]>('/api/projects/imports'),
       get: (id: number) => get<ProjectImport>(`/api/projects/imports/${id}`),
-      /** the .xlsx as the body; validation then runs on the server (poll `get`) */
+      /** the .xlsx as the body → status `mapping` with the sheet's `layout` (or `failed`) */
       upload: (file: File) =>
         upload<ProjectImport>(
           `/api/projects/imports?filename=${encodeURIComponent(file.name)}`,
           file,
           XLSX_CONTENT_TYPE,
         ),
-      apply: (id: number) => post<ProjectImport>(`/api/projects/imports/${id}/apply`),
+      /** the confirmed column mapping → status `validating` (poll `get`) */
+      mapping: (id: number, body: ImportMappingRequest) =>
+        post<ProjectImport>(`/api/projects/imports/${id}/mapping`, body),
+      /** → status `applying` (poll `get` until `applied`, or `validated` with `failure`) */
+      apply: (id: number, body: ImportApplyRequest = {}) =>
+        post<ProjectImport>(`/api/projects/imports/${id}/apply`, body),
     },
   },
   campaigns: {

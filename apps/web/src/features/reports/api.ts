@@ -6,6 +6,8 @@
 import type {
   annualCompletion,
   Attachment,
+  ImportApplyRequest,
+  ImportMappingRequest,
   monthClosure,
   monthClosureResult,
   MonthlyReport,
@@ -69,13 +71,18 @@ export const reportsApi = {
   imports: {
     list: () => request<ProjectImport[]>('GET', '/api/reports/imports'),
     get: (id: number) => request<ProjectImport>('GET', `/api/reports/imports/${id}`),
-    /** the .xlsx as the body; `month` for rows without a 月份 column; validation then runs on the server */
+    /** the .xlsx as the body; `month` is the default month → status `mapping` with the sheet's `layout` */
     upload: (file: File, month?: string) =>
       upload<ProjectImport>('/api/reports/imports', file, XLSX_CONTENT_TYPE, {
         filename: file.name,
         ...(month ? { month } : {}),
       }),
-    apply: (id: number) => request<ProjectImport>('POST', `/api/reports/imports/${id}/apply`),
+    /** the confirmed column mapping (and month) → status `validating` (poll `get`) */
+    mapping: (id: number, body: ImportMappingRequest) =>
+      request<ProjectImport>('POST', `/api/reports/imports/${id}/mapping`, { body }),
+    /** → status `applying` (poll `get` until `applied`, or `validated` with `failure`) */
+    apply: (id: number, body: ImportApplyRequest = {}) =>
+      request<ProjectImport>('POST', `/api/reports/imports/${id}/apply`, { body }),
   },
 };
 
