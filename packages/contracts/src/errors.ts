@@ -46,6 +46,8 @@ export const errorMessages = {
   IMPORT_NOT_READY: '该文件尚未校验完成或已导入，不能执行导入',
   IMPORT_NOTHING_VALID: '没有可导入的有效行',
   IMPORT_TOO_LARGE: '文件超过20MB，请拆分后再导入',
+  IMPORT_FILE_GONE: '上传的文件已不在服务器上（可能因服务重启或已超过24小时），请重新上传',
+  IMPORT_MAPPING_INVALID: '列映射不完整或有误',
   IMPORT_CHANGED_MEANWHILE: '导入期间有项目被他人修改，本次导入未写入任何数据，请重新上传',
   MILESTONE_NOT_FOUND: '节点不存在',
   MILESTONE_ALREADY_DONE: '该节点已完成',

@@ -80,7 +80,8 @@ export const industryCode = z
 const projectFields = {
   name: plainName(100),
   ownerName: plainName(100),
-  ownerCreditCode: creditCode,
+  /** optional: real ledgers often lack it; such projects are listed as 待补充 */
+  ownerCreditCode: creditCode.nullable().optional(),
   regionCode,
   industryCluster: industryClusterSchema,
   industryCode: industryCode.nullable().optional(),
@@ -121,7 +122,7 @@ export const project = z.object({
   id: z.number(),
   name: z.string(),
   ownerName: z.string(),
-  ownerCreditCode: z.string(),
+  ownerCreditCode: z.string().nullable(),
   regionCode: z.string(),
   regionName: z.string(),
   industryCluster: z.string(),

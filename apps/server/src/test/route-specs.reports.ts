@@ -2,9 +2,8 @@
 // route-specs.ts). route-specs.ts imports this file: nothing from it is used
 // at module top level here, only inside build() (the import cycle).
 import { monthOf, type Role } from '@xiangmu/contracts';
-import { pendingValidations } from '../modules/imports';
 import { OWN } from './harness';
-import { xlsx } from './ledgers';
+import { uploadAndMap, xlsx } from './ledgers';
 import { projectBody, type RouteSpec, type World } from './route-specs';
 
 const readers: readonly Role[] = [
@@ -74,13 +73,7 @@ async function validatedReportImport(w: World): Promise<number> {
   ]);
   // uploaded in OWN by its district admin: the import belongs to OWN
   const admin = await w.ctx.sessionFor(w.cast.own.district_admin);
-  const res = await w.ctx.request('POST', '/api/reports/imports?filename=t.xlsx', {
-    as: admin,
-    upload: file,
-  });
-  if (res.status !== 200) throw new Error(`fixture import: ${JSON.stringify(res.body)}`);
-  await pendingValidations.get(res.body.id);
-  return res.body.id;
+  return (await uploadAndMap(w.ctx, admin, '/api/reports/imports', file)).id;
 }
 
 interface Fixture {
@@ -260,6 +253,22 @@ export const reportRouteSpecs: Record<string, RouteSpec> = {
     kind: 'item',
     roles: admins,
     build: async (w) => ({ url: `/api/reports/imports/${(await fixture(w)).importId}` }),
+  },
+  'POST /api/reports/imports/:id/mapping': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => {
+      const admin = await w.ctx.sessionFor(w.cast.own.district_admin);
+      const up = await w.ctx.request('POST', '/api/reports/imports?filename=t.xlsx', {
+        as: admin,
+        upload: await xlsx([
+          ['项目名称', '月份', '本月完成投资（万元）', '形象进度'],
+          ['调度目标项目', thisMonth(), 10, '施工'],
+        ]),
+      });
+      return { url: `/api/reports/imports/${up.body.id}/mapping`, body: { columns: [] } };
+    },
+    audit: 'report.import_mapped',
   },
   'POST /api/reports/imports/:id/apply': {
     kind: 'item',

@@ -1,6 +1,5 @@
 import ExcelJS from 'exceljs';
-import { pendingValidations } from '../modules/projects/project.import';
-import { simpleLedger } from './ledgers';
+import { simpleLedger, uploadAndMap } from './ledgers';
 import { milestoneRouteSpecs } from './route-specs.milestones';
 import { reportRouteSpecs } from './route-specs.reports';
 import { dashboardRouteSpecs } from './route-specs.dashboard';
@@ -83,13 +82,14 @@ export async function freshProject(w: World): Promise<number> {
 /** Uploads a one-row ledger in OWN as its district admin and waits for validation. */
 export async function validatedImport(w: World): Promise<number> {
   const admin = await w.ctx.sessionFor(w.cast.own.district_admin);
-  const res = await w.ctx.request('POST', '/api/projects/imports?filename=t.xlsx', {
-    as: admin,
-    upload: await simpleLedger([`导入项目${w.seq()}`]),
-  });
-  if (res.status !== 200) throw new Error(`fixture import: ${JSON.stringify(res.body)}`);
-  await pendingValidations.get(res.body.id);
-  return res.body.id;
+  return (
+    await uploadAndMap(
+      w.ctx,
+      admin,
+      '/api/projects/imports',
+      await simpleLedger([`导入项目${w.seq()}`]),
+    )
+  ).id;
 }
 
 /** the project names in an exported ledger (column B below the two header rows) */
@@ -329,6 +329,20 @@ export const routeSpecs: Record<string, RouteSpec> = {
     kind: 'item',
     roles: admins,
     build: async (w) => ({ url: `/api/projects/imports/${w.targetImportId}` }),
+  },
+  'POST /api/projects/imports/:id/mapping': {
+    kind: 'item',
+    roles: admins,
+    // a fresh upload in OWN, waiting for its mapping, for every call
+    build: async (w) => {
+      const admin = await w.ctx.sessionFor(w.cast.own.district_admin);
+      const up = await w.ctx.request('POST', '/api/projects/imports?filename=t.xlsx', {
+        as: admin,
+        upload: await simpleLedger([`映射项目${w.seq()}`]),
+      });
+      return { url: `/api/projects/imports/${up.body.id}/mapping`, body: { columns: [] } };
+    },
+    audit: 'project.import_mapped',
   },
   'POST /api/projects/imports/:id/apply': {
     kind: 'item',

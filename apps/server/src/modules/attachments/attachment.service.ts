@@ -70,7 +70,7 @@ async function readAtMost(stream: Readable, max: number): Promise<Buffer> {
 }
 
 /** An enterprise user: only his company's projects (统一社会信用代码). */
-async function assertEnterpriseOwns(db: Db, actor: Actor, ownerCreditCode: string) {
+async function assertEnterpriseOwns(db: Db, actor: Actor, ownerCreditCode: string | null) {
   const mine = await enterpriseCreditCode(db, actor);
   if (mine !== undefined && mine !== ownerCreditCode) throw new DomainError('ENTERPRISE_NOT_OWNER');
 }

@@ -1,1 +1,2 @@
 export { campaignRoutes } from './campaign.routes';
+export { batchStages } from './campaign.service';

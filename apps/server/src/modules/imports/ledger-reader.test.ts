@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type Session, type TestContext } from '../../test/harness';
-import { pendingValidations } from './import-kit';
-import { detectHeader, fieldOf, type LedgerLayout } from './ledger-reader';
+import { uploadAndMap } from '../../test/ledgers';
+import { detectHead, fieldOf, headerOf, proposeMapping, type LedgerLayout } from './ledger-reader';
 
 const layout: LedgerLayout<'name' | 'amount' | 'note'> = {
   anchor: 'name',
@@ -17,7 +17,7 @@ describe('the generic ledger reader', () => {
   it('reads headers marked required with * and units in brackets', () => {
     expect(fieldOf('名称*', layout)).toBe('name');
     expect(fieldOf(' 金 额（万元）＊', layout)).toBe('amount');
-    const h = detectHeader(
+    const head = detectHead(
       [
         { number: 1, cells: [null, '某表'] },
         { number: 2, cells: [null, '名称*', '金额（亿元）', '备注'] },
@@ -25,6 +25,8 @@ describe('the generic ledger reader', () => {
       ],
       layout,
     )!;
+    const mapping = [...proposeMapping(head, layout)].map(([index, field]) => ({ index, field }));
+    const h = headerOf(head, mapping, 'wan');
     expect([...h.columns]).toEqual([
       ['name', 1],
       ['amount', 2],
@@ -51,12 +53,13 @@ describe('downloaded templates read back', () => {
   ])('%s → %s finds its header', async (template, imports) => {
     const file = await ctx.request('GET', template, { as: jk });
     expect(file.status).toBe(200);
-    const up = await ctx.request('POST', `${imports}?filename=t.xlsx`, {
-      as: jk,
-      upload: file.raw,
-    });
-    await pendingValidations.get(up.body.id);
-    const imp = (await ctx.request('GET', `${imports}/${up.body.id}`, { as: jk })).body;
+    const imp = await uploadAndMap(
+      ctx,
+      jk,
+      imports as '/api/projects/imports',
+      file.raw,
+      imports.includes('reports') ? { mapping: { columns: [], month: '2026-10' } } : {},
+    );
     expect(imp.failure).toBeNull();
     expect(imp.status).toBe('validated');
     expect(imp.totalRows).toBe(1); // the example row

@@ -2,6 +2,7 @@ import type { Row } from 'exceljs';
 import ExcelJS from '../../platform/spreadsheets/exceljs';
 import { roundDecimal, yiToWan } from '@xiangmu/contracts';
 import { unescapeCellText } from '../../platform/spreadsheets/safe-text';
+import { createHash } from 'node:crypto';
 
 /**
  * Reads ledgers the way districts really keep them: title rows above the
@@ -14,7 +15,7 @@ import { unescapeCellText } from '../../platform/spreadsheets/safe-text';
  * report ledger …).
  */
 
-/** The columns of one kind of ledger. */
+/** The columns of one kind of ledger: the synonyms its mapping is proposed from. */
 export interface LedgerLayout<F extends string> {
   /** header texts each field is known by, most specific first */
   patterns: Array<[F, RegExp]>;
@@ -26,6 +27,30 @@ export interface LedgerLayout<F extends string> {
 
 export type Unit = 'yi' | 'wan';
 
+/** One column of the sheet's header, as written. */
+export interface SheetColumn {
+  /** 1-based */
+  index: number;
+  /** the top header row's text, a merged group heading carried over its span */
+  upper: string;
+  /** the second header row's text ('' for a one-row header) */
+  lower: string;
+  /** the unit its heading or group names */
+  unit: Unit | undefined;
+}
+
+/** The header of a sheet and what the rows above it say. */
+export interface SheetHead {
+  /** text of each row above the header */
+  title: string[];
+  firstRow: number;
+  lastRow: number;
+  columns: SheetColumn[];
+  /** "金额单位：亿元" and the like in the title rows */
+  titleUnit: Unit | undefined;
+}
+
+/** The mapping applied: the column of each field and its unit. */
 export interface Header<F extends string = string> {
   /** 1-based column of each field found */
   columns: Map<F, number>;
@@ -63,57 +88,159 @@ const norm = (s: string) =>
     .replace(/[\s*＊]+/g, '')
     .replace(/[（]/g, '(')
     .replace(/[）]/g, ')');
-const stripUnit = (s: string) => s.replace(/\((亿元|万元|元)\)$/, '').replace(/(亿元|万元)$/, '');
+const stripUnit = (s: string) =>
+  s.replace(/\((单位[:：])?(亿元|万元|元)\)$/, '').replace(/(亿元|万元)$/, '');
 const unitOf = (s: string): Unit | undefined =>
   /亿元/.test(s) ? 'yi' : /万元/.test(s) ? 'wan' : undefined;
 
 export function fieldOf<F extends string>(text: string, layout: LedgerLayout<F>): F | undefined {
   const t = stripUnit(norm(text));
+  if (!t) return undefined;
   return layout.patterns.find(([, re]) => re.test(t))?.[0];
 }
 
-const textOf = (c: Cell) => (typeof c === 'string' ? c : typeof c === 'number' ? String(c) : '');
+export const textOf = (c: Cell) =>
+  typeof c === 'string' ? c : typeof c === 'number' ? String(c) : '';
+
+const isAnchor = <F extends string>(c: Cell, layout: LedgerLayout<F>) =>
+  fieldOf(textOf(c), layout) === layout.anchor;
 
 /**
  * Finds the header among the first rows: the row naming the anchor (项目名称),
- * plus the row below it when that one holds the sub-headings of merged groups.
+ * plus the row below it when that one holds sub-headings — under merged
+ * group headings, or written out in every cell with the top row repeated
+ * where there is no sub-heading. A row below is a header row when its cell
+ * under the anchor is empty or repeats it and all its cells are text.
  */
-export function detectHeader<F extends string>(
+export function detectHead<F extends string>(
   rows: Array<{ number: number; cells: Cell[] }>,
   layout: LedgerLayout<F>,
-): Header<F> | null {
-  const fieldOf_ = (text: string) => fieldOf(text, layout);
-  const i = rows.findIndex((r) => r.cells.some((c) => fieldOf_(textOf(c)) === layout.anchor));
+): SheetHead | null {
+  const i = rows.findIndex((r) => r.cells.some((c) => isAnchor(c, layout)));
   if (i < 0) return null;
   const top = rows[i]!;
   const below = rows[i + 1];
-  // the row below holds sub-headings only if every cell in it reads as one
+  const anchorCol = top.cells.findIndex((c) => isAnchor(c, layout));
   const filled = below?.cells.filter((c) => c !== null) ?? [];
+  const underAnchor = below?.cells[anchorCol] ?? null;
   const belowIsHeader =
     filled.length > 0 &&
-    filled.every(
-      (c) => typeof c === 'string' && fieldOf_(c) !== undefined && fieldOf_(c) !== layout.anchor,
+    (underAnchor === null || isAnchor(underAnchor, layout)) &&
+    filled.every((c) => typeof c === 'string') &&
+    below!.cells.some(
+      (c, col) =>
+        c !== null && (fieldOf(textOf(c), layout) !== undefined || c === (top.cells[col] ?? null)),
     );
-  let sheetUnit: Unit | undefined;
-  for (const r of rows.slice(0, i)) for (const c of r.cells) sheetUnit ??= unitOf(textOf(c));
+  const title = rows
+    .slice(0, i)
+    .map((r) => r.cells.map(textOf).filter(Boolean).join(' '))
+    .filter(Boolean);
+  let titleUnit: Unit | undefined;
+  for (const t of title) titleUnit ??= unitOf(t);
 
-  const columns = new Map<F, number>();
-  const units = new Map<F, Unit>();
-  const width = Math.max(top.cells.length, below?.cells.length ?? 0);
+  const columns: SheetColumn[] = [];
+  const width = Math.max(top.cells.length, belowIsHeader ? below!.cells.length : 0);
   let group = '';
   for (let col = 1; col < width; col++) {
-    const upper = norm(textOf(top.cells[col] ?? null));
-    const lower = belowIsHeader ? norm(textOf(below!.cells[col] ?? null)) : '';
-    if (upper && !fieldOf_(upper)) group = upper;
-    else if (upper) group = '';
-    const text = lower || upper;
-    const field = text ? fieldOf_(text) : undefined;
-    if (!field || columns.has(field)) continue;
-    columns.set(field, col);
-    const unit = unitOf(text) ?? (lower ? unitOf(group || upper) : undefined) ?? sheetUnit;
-    if (unit) units.set(field, unit);
+    const own = textOf(top.cells[col] ?? null).trim();
+    const lower = belowIsHeader ? textOf(below!.cells[col] ?? null).trim() : '';
+    // a merged group heading has its text in the first cell of its span only
+    if (own) group = own;
+    else if (!lower) group = '';
+    const upper = own || (lower ? group : '');
+    if (!upper && !lower) continue;
+    columns.push({
+      index: col,
+      upper,
+      lower: lower === upper ? '' : lower,
+      unit: unitOf(norm(lower)) ?? unitOf(norm(upper)),
+    });
   }
-  return { columns, units, lastRow: belowIsHeader ? below!.number : top.number };
+  return {
+    title,
+    firstRow: top.number,
+    lastRow: belowIsHeader ? below!.number : top.number,
+    columns,
+    titleUnit,
+  };
+}
+
+/** A column's heading as shown to the user: "投资情况（亿元） / 总投资". */
+export const headingOf = (c: SheetColumn) => (c.lower ? `${c.upper} / ${c.lower}` : c.upper);
+
+/** The field the synonyms propose for each column; a field goes to its first column only. */
+export function proposeMapping<F extends string>(
+  head: SheetHead,
+  layout: LedgerLayout<F>,
+): Map<number, F> {
+  const out = new Map<number, F>();
+  const taken = new Set<F>();
+  for (const c of head.columns) {
+    const f = c.lower ? fieldOf(c.lower, layout) : fieldOf(c.upper, layout);
+    if (f && !taken.has(f)) {
+      out.set(c.index, f);
+      taken.add(f);
+    }
+  }
+  return out;
+}
+
+/** The header the rows are read with: the confirmed mapping and units. */
+export function headerOf<F extends string>(
+  head: SheetHead,
+  mapping: Array<{ index: number; field: F | null }>,
+  amountUnit: Unit,
+): Header<F> {
+  const columns = new Map<F, number>();
+  const units = new Map<F, Unit>();
+  const byIndex = new Map(head.columns.map((c) => [c.index, c]));
+  for (const m of mapping) {
+    if (!m.field || !byIndex.has(m.index)) continue;
+    columns.set(m.field, m.index);
+    units.set(m.field, byIndex.get(m.index)!.unit ?? amountUnit);
+  }
+  return { columns, units, lastRow: head.lastRow };
+}
+
+/** The header's texts in column order, hashed: the key a confirmed mapping is remembered by. */
+export function signatureOf(columns: Array<{ index: number; header: string }>): string {
+  const text = columns.map((c) => `${c.index}:${norm(c.header)}`).join('|');
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+const CN_DIGITS: Record<string, number> = {
+  一: 1,
+  二: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+
+/** 第七期 → 7, 第十二期 → 12, 第12期 → 12 */
+function periodNumber(s: string): number | null {
+  if (/^\d+$/.test(s)) return Number(s);
+  const m = /^([一二三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(s);
+  if (!m || (!m[1] && !m[2] && !m[3])) return null;
+  if (!m[2]) return m[3] || !m[1] ? null : CN_DIGITS[m[1]]!;
+  return (m[1] ? CN_DIGITS[m[1]]! : 1) * 10 + (m[3] ? CN_DIGITS[m[3]]! : 0);
+}
+
+/** What the title rows say about year, month and campaign period. */
+export function titleHints(title: string[]) {
+  const text = title.join(' ');
+  const ym = /(20\d{2})\s*年\s*(\d{1,2})\s*月/.exec(text);
+  const y = /(20\d{2})\s*年/.exec(text);
+  const period = /第\s*([一二三四五六七八九十\d]+)\s*期/.exec(text);
+  const month = ym && Number(ym[2]) >= 1 && Number(ym[2]) <= 12 ? Number(ym[2]) : null;
+  return {
+    year: y ? Number(y[1]) : null,
+    month: ym && month ? `${ym[1]}-${String(month).padStart(2, '0')}` : null,
+    campaign: period ? periodNumber(period[1]!) : null,
+  };
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -169,23 +296,27 @@ export interface LedgerRow {
   cells: Cell[];
 }
 
-export type LedgerEvent<F extends string = string> =
-  | { kind: 'header'; header: Header<F> }
+export type LedgerEvent =
+  | { kind: 'head'; head: SheetHead }
   | { kind: 'row'; row: LedgerRow }
-  | { kind: 'total'; row: LedgerRow };
+  | { kind: 'total'; row: LedgerRow }
+  /** a note under the table ("说明：…"): not data, but said so */
+  | { kind: 'note'; row: LedgerRow };
 
 const TOTAL = /^(合计|总计|小计|共计)/;
+const NOTE = /^(说明|备注|注[:：]|注：|填表说明|填报说明|制表|填报人|审核人|联系人[:：])/;
 const HEADER_SCAN_ROWS = 15;
 
 /**
  * Streams a ledger's first worksheet: its header first, then each data row;
- * 合计 rows come as 'total', blank rows are skipped. Throws a Chinese
- * message for a file that is not a readable xlsx or has no header.
+ * 合计 rows come as 'total', blank rows and repeated headers are skipped.
+ * Throws a Chinese message for a file that is not a readable xlsx or has no
+ * header.
  */
 export async function* readLedger<F extends string>(
   path: string,
   layout: LedgerLayout<F>,
-): AsyncGenerator<LedgerEvent<F>> {
+): AsyncGenerator<LedgerEvent> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
@@ -193,62 +324,75 @@ export async function* readLedger<F extends string>(
     worksheets: 'emit',
     entries: 'emit',
   });
-  let header: Header<F> | null = null;
-  const head: LedgerRow[] = [];
+  let head: SheetHead | null = null;
+  let anchorCol = -1;
+  const scanned: LedgerRow[] = [];
   try {
     for await (const sheet of reader) {
       for await (const row of sheet as AsyncIterable<Row>) {
         const values = row.values as unknown[];
-        const cells = Array.from({ length: values.length }, (_, i) => cellOf(values[i]));
+        const cells = new Array<Cell>(values.length);
+        for (let i = 0; i < values.length; i++) cells[i] = cellOf(values[i]);
         const r = { number: row.number, cells };
-        if (!header) {
-          head.push(r);
+        if (!head) {
+          scanned.push(r);
           // decide only with the row below the name row in hand: it may hold sub-headings
-          const named = head.findIndex((x) =>
-            x.cells.some((c) => fieldOf(textOf(c), layout) === layout.anchor),
-          );
-          if (named >= 0 && named < head.length - 1) {
-            header = detectHeader(head, layout);
-            if (header) {
-              yield { kind: 'header', header };
+          const named = scanned.findIndex((x) => x.cells.some((c) => isAnchor(c, layout)));
+          if (named >= 0 && named < scanned.length - 1) {
+            head = detectHead(scanned, layout);
+            if (head) {
+              anchorCol = scanned[named]!.cells.findIndex((c) => isAnchor(c, layout));
+              yield { kind: 'head', head };
               // rows read past the header while looking for it are data
-              for (const extra of head.filter((x) => x.number > header!.lastRow))
-                yield* classify(extra, header, layout);
+              for (const extra of scanned.filter((x) => x.number > head!.lastRow))
+                yield* classify(extra, head, anchorCol, layout);
             }
-          } else if (head.length >= HEADER_SCAN_ROWS) break;
+          } else if (scanned.length >= HEADER_SCAN_ROWS) break;
           continue;
         }
-        yield* classify(r, header, layout);
+        yield* classify(r, head, anchorCol, layout);
       }
       break; // the first worksheet only
     }
-    if (!header && head.length) {
+    if (!head && scanned.length) {
       // a header with no data below it
-      header = detectHeader(head, layout);
-      if (header) yield { kind: 'header', header };
+      head = detectHead(scanned, layout);
+      if (head) yield { kind: 'head', head };
     }
   } catch (err) {
     throw new Error(
       `无法读取该文件，请确认是 Excel（.xlsx）格式且未损坏（${(err as Error).message}）`,
     );
   }
-  if (!header) throw new Error(`未找到表头：前15行中没有"${layout.anchorLabel}"列`);
+  if (!head) throw new Error(`未找到表头：前15行中没有"${layout.anchorLabel}"列`);
 }
 
 function* classify<F extends string>(
   r: LedgerRow,
-  header: Header<F>,
+  head: SheetHead,
+  anchorCol: number,
   layout: LedgerLayout<F>,
-): Generator<LedgerEvent<F>> {
-  if (r.number <= header.lastRow) return;
-  if (r.cells.every((c) => c === null)) return;
-  const first = r.cells.find((c) => c !== null);
-  const nameCell = r.cells[header.columns.get(layout.anchor)!];
-  if (TOTAL.test(textOf(first ?? null)) || TOTAL.test(textOf(nameCell ?? null))) {
+): Generator<LedgerEvent> {
+  if (r.number <= head.lastRow) return;
+  let first: Cell = null;
+  for (const c of r.cells)
+    if (c !== null && c !== undefined) {
+      first = c;
+      break;
+    }
+  if (first === null) return;
+  const nameCell = r.cells[anchorCol] ?? null;
+  if (TOTAL.test(textOf(first)) || TOTAL.test(textOf(nameCell))) {
     yield { kind: 'total', row: r };
     return;
   }
   // a repeated header (a ledger pasted from several sheets)
-  if (fieldOf(textOf(nameCell ?? null), layout) === layout.anchor) return;
-  yield { kind: 'row', row: r };
+  if (isAnchor(nameCell, layout)) return;
+  yield { kind: isNoteRow(r) ? 'note' : 'row', row: r };
+}
+
+/** A note under the table ("说明：…", "填报人：…"): a row with text in one cell only that reads as one. */
+export function isNoteRow(r: LedgerRow): boolean {
+  const filled = r.cells.filter((c) => c !== null && c !== undefined);
+  return filled.length === 1 && NOTE.test(textOf(filled[0]!).trim());
 }

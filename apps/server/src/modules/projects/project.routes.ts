@@ -3,6 +3,8 @@ import { z } from 'zod';
 import {
   createProjectRequest,
   idParam,
+  importApplyRequest,
+  importMappingRequest,
   project,
   projectImport,
   projectListQuery,
@@ -75,7 +77,7 @@ export function projectRoutes(app: ApiApp, { db }: AppContext) {
       schema: {
         tags: importTags,
         summary:
-          '上传 Excel（请求体为 .xlsx 文件本身，最大20MB）；返回导入记录，随后查询其进度与校验结果',
+          '上传 Excel（请求体为 .xlsx 文件本身，最大20MB）；返回导入记录及识别出的表头与建议的列映射，确认映射后开始校验',
         querystring: z.strictObject({
           filename: z.string().trim().min(1).max(200).default('导入文件.xlsx'),
         }),
@@ -87,7 +89,7 @@ export function projectRoutes(app: ApiApp, { db }: AppContext) {
         throw new DomainError('UNSUPPORTED_MEDIA_TYPE', {
           message: '请以 Excel 文件（.xlsx）上传',
         });
-      return imports.startImport(db, actorOf(req), req.log, {
+      return imports.startImport(db, actorOf(req), {
         filename: req.query.filename,
         stream: req.body,
       });
@@ -117,16 +119,31 @@ export function projectRoutes(app: ApiApp, { db }: AppContext) {
     async (req) => imports.getImport(db, actorOf(req), req.params.id),
   );
   app.post(
+    '/api/projects/imports/:id/mapping',
+    {
+      schema: {
+        tags: importTags,
+        summary: '确认列映射（每列对应的字段、金额单位、计划年度、"三个一批"活动），随后在后台校验',
+        params: idParam,
+        body: importMappingRequest,
+        response: { 200: projectImport },
+      },
+    },
+    async (req) => imports.mapImport(db, actorOf(req), req.log, req.params.id, req.body),
+  );
+  app.post(
     '/api/projects/imports/:id/apply',
     {
       schema: {
         tags: importTags,
-        summary: '确认导入：所有有效行在一个事务中写入，或全部不写',
+        summary:
+          '确认导入：所有有效行在一个事务中写入，或全部不写；可把将新建的责任单位、包保领导对应到已有的',
         params: idParam,
+        body: importApplyRequest.nullish(),
         response: { 200: projectImport },
       },
     },
-    async (req) => imports.applyImport(db, actorOf(req), req.params.id),
+    async (req) => imports.applyImport(db, actorOf(req), req.params.id, req.body ?? {}),
   );
   app.post(
     '/api/projects',

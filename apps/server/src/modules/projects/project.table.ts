@@ -9,7 +9,8 @@ export interface ProjectTable {
   name: string;
   name_initials: string;
   owner_name: string;
-  owner_credit_code: string;
+  /** null: not in the ledger it came from (待补充) */
+  owner_credit_code: string | null;
   region_code: string;
   industry_cluster: string;
   industry_code: string | null;
@@ -48,35 +49,4 @@ export interface ProjectStageEventTable {
   actor_id: number | null;
   actor_name: string;
   created_at: ColumnType<Date, never, never>;
-}
-
-export interface ProjectImportTable {
-  id: Generated<number>;
-  /** what the file imports (modules/imports) */
-  kind: Generated<'projects' | 'monthly_reports'>;
-  user_id: number;
-  actor_name: string;
-  region_code: string;
-  filename: string;
-  status: 'validating' | 'validated' | 'applying' | 'applied' | 'failed';
-  processed_rows: Generated<number>;
-  total_rows: number | null;
-  valid_rows: Generated<number>;
-  create_rows: Generated<number>;
-  update_rows: Generated<number>;
-  unchanged_rows: Generated<number>;
-  rejected_rows: Generated<number>;
-  errors: ColumnType<unknown, string | undefined, string>;
-  failure: string | null;
-  created_at: ColumnType<Date, never, never>;
-  applied_at: Date | null;
-}
-
-export interface ProjectImportRowTable {
-  import_id: number;
-  row_number: number;
-  action: 'create' | 'update' | 'unchanged';
-  project_id: number | null;
-  project_version: number | null;
-  data: ColumnType<unknown, string, string>;
 }

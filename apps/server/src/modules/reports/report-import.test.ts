@@ -2,9 +2,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthOf } from '@xiangmu/contracts';
 import { createTestContext, type Session, type TestContext } from '../../test/harness';
-import { xlsx } from '../../test/ledgers';
+import { uploadAndMap, xlsx } from '../../test/ledgers';
 import { projectBody } from '../../test/route-specs';
-import { pendingValidations } from '../imports';
 import { parseMonth } from './report.import';
 
 let ctx: TestContext;
@@ -35,14 +34,22 @@ beforeAll(async () => {
 });
 afterAll(() => ctx?.close());
 
+/** upload, then the proposed mapping with the month chosen in the wizard (`&month=…`) */
 async function upload(file: Buffer, query = '', as = jk) {
-  const res = await ctx.request('POST', `/api/reports/imports?filename=t.xlsx${query}`, {
-    as,
+  const month = /month=([\d-]+)/.exec(query)?.[1];
+  return uploadAndMap(ctx, as, '/api/reports/imports', file, {
+    filename: 't.xlsx',
+    mapping: { columns: [], ...(month ? { month } : {}) },
+  });
+}
+/** upload only: the import waiting for its mapping */
+async function uploadOnly(file: Buffer) {
+  const res = await ctx.request('POST', '/api/reports/imports?filename=t.xlsx', {
+    as: jk,
     upload: file,
   });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  await pendingValidations.get(res.body.id);
-  return (await ctx.request('GET', `/api/reports/imports/${res.body.id}`, { as })).body;
+  return res.body;
 }
 const apply = (id: number, as = jk) =>
   ctx.request('POST', `/api/reports/imports/${id}/apply`, { as });
@@ -117,8 +124,12 @@ describe('reading report ledgers as districts keep them', () => {
       .where('entity_type', '=', 'report_import')
       .orderBy('id')
       .execute();
-    expect(audit.map((a) => a.action)).toEqual(['report.import_uploaded', 'report.imported']);
-    expect(audit[1]!.after).toMatchObject({ created: 3, updated: 0, rejected: 0 });
+    expect(audit.map((a) => a.action)).toEqual([
+      'report.import_uploaded',
+      'report.import_mapped',
+      'report.imported',
+    ]);
+    expect(audit[2]!.after).toMatchObject({ created: 3, updated: 0, rejected: 0 });
     // a second upload of the same month changes what differs and leaves the rest
     const again = await upload(
       await xlsx([
@@ -198,21 +209,35 @@ describe('reading report ledgers as districts keep them', () => {
       'failed',
       '未找到表头：前15行中没有"项目名称"列',
     ]);
-    const noProgress = await upload(
+    // the mapping step refuses what cannot be imported, and the import waits for a better one
+    const noProgress = await uploadOnly(
       await xlsx([
         ['项目名称', '本月完成投资'],
         ['瞪羚产业园二期', 1],
       ]),
-      `&month=${cur}`,
     );
-    expect(noProgress.failure).toBe('表头缺少必需的列：形象进度');
-    const noMonth = await upload(
+    const refused = await ctx.request('POST', `/api/reports/imports/${noProgress.id}/mapping`, {
+      as: jk,
+      body: { columns: [], month: cur },
+    });
+    expect([refused.status, refused.body.code, refused.body.message]).toEqual([
+      400,
+      'IMPORT_MAPPING_INVALID',
+      '列映射有误：必需的列未映射：形象进度',
+    ]);
+    const noMonth = await uploadOnly(
       await xlsx([
         ['项目名称', '本月完成投资', '形象进度'],
         ['瞪羚产业园二期', 1, '施工'],
       ]),
     );
-    expect(noMonth.failure).toBe('文件中没有"月份"列，请在上传时选择月份');
+    const noMonthRes = await ctx.request('POST', `/api/reports/imports/${noMonth.id}/mapping`, {
+      as: jk,
+      body: { columns: [] },
+    });
+    expect(noMonthRes.body.message).toBe('文件中没有"月份"列，请选择这些行的月份');
+    const still = await ctx.request('GET', `/api/reports/imports/${noMonth.id}`, { as: jk });
+    expect(still.body.status).toBe('mapping');
     expect((await apply(noMonth.id)).body.code).toBe('IMPORT_NOT_READY');
   });
 });

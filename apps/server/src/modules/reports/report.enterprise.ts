@@ -14,7 +14,7 @@ export function enterpriseFilter(db: Db, actor: Actor) {
   return {
     /** for lists: the code to filter by (enterprise users only) */
     creditCode,
-    assertProject: async (p: { owner_credit_code: string }) => {
+    assertProject: async (p: { owner_credit_code: string | null }) => {
       const mine = await creditCode();
       if (mine !== undefined && p.owner_credit_code !== mine)
         throw new DomainError('ENTERPRISE_NOT_OWNER');
@@ -22,5 +22,5 @@ export function enterpriseFilter(db: Db, actor: Actor) {
   };
 }
 
-export const assertMaySubmitFor = (db: Db, actor: Actor, p: { owner_credit_code: string }) =>
+export const assertMaySubmitFor = (db: Db, actor: Actor, p: { owner_credit_code: string | null }) =>
   enterpriseFilter(db, actor).assertProject(p);

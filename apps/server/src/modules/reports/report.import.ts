@@ -7,7 +7,8 @@ import {
   isWanAmount,
   monthEnd,
   reportDeadline,
-  type ImportRowError,
+  type ImportMappingRequest,
+  type ImportOptions,
   type ProjectImport,
   type ProjectStage,
 } from '@xiangmu/contracts';
@@ -18,18 +19,19 @@ import { safeCellText } from '../../platform/spreadsheets/safe-text';
 import { assertCan, auditActorOf, type Actor } from '../access';
 import {
   applyStaged,
+  confirmMapping,
   getImportInScope,
-  ImportStaging,
   listImportsOf,
   parseAmount,
   parseDate,
   presentImport,
-  readLedger,
   receiveUpload,
   validateInBackground,
+  validateRows,
   type Cell,
-  type Header,
+  type ImportDefinition,
   type LedgerLayout,
+  type RowReader,
 } from '../imports';
 import { getRegionInScope } from '../regions';
 import * as repo from './report.repository';
@@ -78,14 +80,38 @@ export const reportLedgerLayout: LedgerLayout<Field> = {
   ],
 };
 
-const fieldLabels: Record<string, string> = {
-  name: '项目名称',
-  region: '所属区域',
-  month: '月份',
-  invested: '本月完成投资',
-  progress: '形象进度',
-  problems: '存在问题',
+const field = (key: Field, label: string, required: boolean, hint: string | null = null) => ({
+  key,
+  label,
+  required,
+  amount: key === 'invested',
+  hint,
+});
+
+/** The fields a column can feed; the other patterns only keep known columns from being mistaken. */
+export const reportImportDefinition: ImportDefinition<Field> = {
+  kind: 'monthly_reports',
+  layout: reportLedgerLayout,
+  defaultUnit: 'wan',
+  audit: {
+    uploaded: 'report.import_uploaded',
+    mapped: 'report.import_mapped',
+    entityType: 'report_import',
+  },
+  fields: [
+    field('name', '项目名称', true, '须与项目库中的名称一致'),
+    field('region', '所属区域', false, '同名项目分属不同区域时用来区分'),
+    field('month', '月份', false, '无此列时按所选月份'),
+    field('invested', '本月完成投资', true),
+    field('progress', '形象进度', true),
+    field('problems', '存在问题', false),
+  ],
 };
+const def = reportImportDefinition;
+const fieldLabels = Object.fromEntries(def.fields.map((f) => [f.key, f.label])) as Record<
+  string,
+  string
+>;
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -131,24 +157,43 @@ export async function listReportImports(db: Db, actor: Actor): Promise<ProjectIm
   return listImportsOf(db, actor, 'monthly_reports');
 }
 
+/** Receives the file and reads its header; `month` is the default month of rows without one. */
 export async function startReportImport(
   db: Db,
   actor: Actor,
-  log: FastifyBaseLogger,
   upload: { filename: string; month?: string | undefined; stream: Readable },
 ): Promise<ProjectImport> {
   assertCan(actor, 'report.import');
-  const { row, path } = await receiveUpload(db, actor, upload, {
-    kind: 'monthly_reports',
-    action: 'report.import_uploaded',
-    entityType: 'report_import',
-    extra: { month: upload.month ?? null },
+  return receiveUpload(db, actor, def, upload, { month: upload.month ?? null });
+}
+
+/** The confirmed mapping: remembered, then the file is checked in the background. */
+export async function mapReportImport(
+  db: Db,
+  actor: Actor,
+  log: FastifyBaseLogger,
+  id: number,
+  req: ImportMappingRequest,
+): Promise<ProjectImport> {
+  assertCan(actor, 'report.import');
+  const { row, path, options } = await confirmMapping(db, actor, def, id, req, (o, layout) => {
+    const month = o.month ?? layout.titleMonth;
+    if (!o.columns.some((c) => c.field === 'month') && !month)
+      throw new DomainError('IMPORT_MAPPING_INVALID', {
+        message: '文件中没有"月份"列，请选择这些行的月份',
+      });
+    if (month && month > defaultMonthCap())
+      throw new DomainError('IMPORT_MAPPING_INVALID', { message: '不能导入未来月份的调度' });
   });
+  const month = options.month ?? (row.layout as { titleMonth: string | null }).titleMonth;
   validateInBackground(db, row.id, path, log, () =>
-    runValidation(db, actor, row.id, path, upload.month),
+    runValidation(db, actor, row.id, path, { ...options, month }),
   );
   return presentImport(row);
 }
+
+/** this month (Beijing time): the latest month one may report */
+const defaultMonthCap = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 
 interface Candidate {
   id: number;
@@ -165,8 +210,9 @@ async function runValidation(
   actor: Actor,
   importId: number,
   path: string,
-  defaultMonthOfFile: string | undefined,
+  options: ImportOptions,
 ) {
+  const defaultMonthOfFile = options.month ?? undefined;
   // the projects of the scope by name, the closings and the existing reports, loaded once
   const projects = await db
     .selectFrom('projects')
@@ -190,129 +236,113 @@ async function runValidation(
     .execute();
   const closed = new Set(closures.map((c) => `${c.region_code}|${c.month}`));
 
-  const staging = new ImportStaging(db, importId);
-  const { counts } = staging;
   const seen = new Set<string>();
-  let header: Header<Field> | null = null;
+  // the scope's reports of each month the file names, loaded once per month
+  const monthsLoaded = new Map<string, Awaited<ReturnType<typeof reportsOf>>>();
+  const reportFor = async (projectId: number, month: string) => {
+    let m = monthsLoaded.get(month);
+    if (!m) monthsLoaded.set(month, (m = await reportsOf(db, actor, month)));
+    return m.get(projectId);
+  };
 
-  for await (const event of readLedger(path, reportLedgerLayout)) {
-    if (event.kind === 'header') {
-      header = event.header;
-      const missing = (['name', 'invested', 'progress'] as Field[]).filter(
-        (f) => !header!.columns.has(f),
-      );
-      if (missing.length)
-        throw new Error(`表头缺少必需的列：${missing.map((f) => fieldLabels[f]).join('、')}`);
-      if (!header.columns.has('month') && !defaultMonthOfFile)
-        throw new Error('文件中没有"月份"列，请在上传时选择月份');
-      continue;
-    }
-    if (event.kind === 'total') continue;
-    const { row } = event;
-    counts.processed++;
-    const h = header!;
-    const cell = (f: Field): Cell => {
-      const col = h.columns.get(f);
-      return col === undefined ? null : (row.cells[col] ?? null);
-    };
-    const rowErrors: ImportRowError[] = [];
-    const fail = (field: string | null, message: string) =>
-      rowErrors.push({
-        row: row.number,
-        field: field ? (fieldLabels[field] ?? field) : null,
-        message,
-      });
-    const text = (f: Field) => {
-      const c = cell(f);
-      if (c === null) return undefined;
-      if (typeof c === 'symbol') {
-        fail(f, '单元格含公式或错误值，请粘贴为数值');
-        return undefined;
-      }
-      return c instanceof Date ? c.toISOString().slice(0, 10) : String(c).trim();
-    };
+  const row = async (r: RowReader<Field>) => {
     const prose = (f: 'progress' | 'problems', required: boolean) => {
-      const t = text(f);
+      const t = r.text(f);
       if (!t) {
-        if (required) fail(f, `请填写${fieldLabels[f]}`);
+        if (required) r.fail(f, `请填写${fieldLabels[f]}`);
         return '';
       }
-      if (/[<>]/.test(t)) fail(f, '不能包含尖括号 < >');
-      else if (t.length > 2000) fail(f, '不能超过2000个字符');
+      if (/[<>]/.test(t)) r.fail(f, '不能包含尖括号 < >');
+      else if (t.length > 2000) r.fail(f, '不能超过2000个字符');
       return t;
     };
 
     // the project: by name in scope, told apart by 所属区域 when needed
-    const name = text('name');
-    const regionText = text('region');
+    const name = r.text('name');
+    const regionText = r.text('region');
     let project: Candidate | undefined;
-    if (!name) fail('name', '请填写项目名称');
+    if (!name) r.fail('name', '请填写项目名称');
     else {
       let found = byName.get(name) ?? [];
       if (regionText)
         found = found.filter((p) => p.region_name === regionText || p.region_code === regionText);
       if (found.length === 0)
-        fail(
+        r.fail(
           'name',
           regionText && byName.has(name)
             ? `"${regionText}"没有名为"${name}"的项目`
             : `找不到项目"${name}"（须为您管辖范围内已入库的项目，名称须完全一致）`,
         );
-      else if (found.length > 1) fail('region', `多个区域有名为"${name}"的项目，请填写所属区域`);
+      else if (found.length > 1) r.fail('region', `多个区域有名为"${name}"的项目，请填写所属区域`);
       else project = found[0];
     }
-    const monthCell = parseMonth(cell('month'));
-    if (!monthCell.ok) fail('month', monthCell.message);
+    const monthCell = parseMonth(r.cell('month'));
+    if (!monthCell.ok) r.fail('month', monthCell.message);
     const month = (monthCell.ok ? monthCell.value : null) ?? defaultMonthOfFile;
-    if (monthCell.ok && !month) fail('month', '请填写月份');
-    const amount = parseAmount(cell('invested'), h.units.get('invested') ?? 'wan');
+    if (monthCell.ok && !month) r.fail('month', '请填写月份');
+    const amount = parseAmount(r.cell('invested'), r.unit('invested', options.amountUnit));
     let invested: string | undefined;
-    if (!amount.ok) fail('invested', amount.message);
-    else if (amount.value === null) fail('invested', '请填写本月完成投资');
-    else if (!isWanAmount(amount.value)) fail('invested', '金额过大');
+    if (!amount.ok) r.fail('invested', amount.message);
+    else if (amount.value === null) r.fail('invested', '请填写本月完成投资');
+    else if (!isWanAmount(amount.value)) r.fail('invested', '金额过大');
     else invested = amount.value;
     const progress = prose('progress', true);
     const problems = prose('problems', false);
 
-    if (rowErrors.length === 0 && project && month && invested !== undefined) {
-      const refusal = reportRefusal(project, month, closed.has(`${project.unit}|${month}`));
-      const key = `${project.id}|${month}`;
-      if (refusal)
-        fail(refusal.code === 'REPORT_STAGE_NOT_REPORTING' ? 'name' : 'month', refusal.message);
-      else if (compareDecimals(invested, project.total_investment) > 0)
-        fail('invested', '本月完成投资超过项目总投资');
-      else if (seen.has(key)) fail('name', `与本文件中前面的行重复（同一项目同一月份只能有一行）`);
-      seen.add(key);
-      if (rowErrors.length === 0) {
-        const old = await repo.findReportFor(db, project.id, month);
-        const data = {
-          project_id: project.id,
-          region_code: project.region_code,
-          month,
-          invested,
-          progress,
-          problems,
-          report_id: old?.id ?? null,
-          report_version: old?.version ?? null,
-        };
-        const unchanged =
-          old &&
-          compareDecimals(old.invested, invested) === 0 &&
-          old.progress === progress &&
-          old.problems === problems;
-        staging.accept({
-          row_number: row.number,
-          action: !old ? 'create' : unchanged ? 'unchanged' : 'update',
-          project_id: project.id,
-          project_version: null,
-          data: JSON.stringify(data),
-        });
-      }
-    }
-    if (rowErrors.length) staging.reject(rowErrors);
-    await staging.rowDone();
-  }
-  await staging.flush(true);
+    if (r.errors.length || !project || !month || invested === undefined) return null;
+    const refusal = reportRefusal(project, month, closed.has(`${project.unit}|${month}`));
+    const key = `${project.id}|${month}`;
+    if (refusal)
+      r.fail(refusal.code === 'REPORT_STAGE_NOT_REPORTING' ? 'name' : 'month', refusal.message);
+    else if (compareDecimals(invested, project.total_investment) > 0)
+      r.fail('invested', '本月完成投资超过项目总投资');
+    else if (seen.has(key)) r.fail('name', `与本文件中前面的行重复（同一项目同一月份只能有一行）`);
+    seen.add(key);
+    if (r.errors.length) return null;
+    const old = await reportFor(project.id, month);
+    const data = {
+      project_id: project.id,
+      region_code: project.region_code,
+      month,
+      invested,
+      progress,
+      problems,
+      report_id: old?.id ?? null,
+      report_version: old?.version ?? null,
+    };
+    const unchanged =
+      old &&
+      compareDecimals(old.invested, invested) === 0 &&
+      old.progress === progress &&
+      old.problems === problems;
+    return {
+      row_number: r.row.number,
+      action: !old ? ('create' as const) : unchanged ? ('unchanged' as const) : ('update' as const),
+      project_id: project.id,
+      project_version: null,
+      data: JSON.stringify(data),
+    };
+  };
+  await validateRows(db, importId, path, def, options, { row });
+}
+
+/** The scope's reports of one month by project. */
+async function reportsOf(db: Db, actor: Actor, month: string) {
+  const rows = await db
+    .selectFrom('monthly_reports')
+    .innerJoin('regions', 'regions.code', 'monthly_reports.region_code')
+    .select([
+      'monthly_reports.id',
+      'monthly_reports.project_id',
+      'monthly_reports.invested',
+      'monthly_reports.progress',
+      'monthly_reports.problems',
+      'monthly_reports.version',
+    ])
+    .where('regions.path', 'like', `${actor.scopePath}%`)
+    .where('monthly_reports.month', '=', month)
+    .execute();
+  return new Map(rows.map((r) => [r.project_id, r]));
 }
 
 /** Writes every valid row in one transaction, or none. */

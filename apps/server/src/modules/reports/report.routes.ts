@@ -5,6 +5,8 @@ import {
   annualCompletionQuery,
   closeMonthRequest,
   idParam,
+  importApplyRequest,
+  importMappingRequest,
   monthClosure,
   monthClosureQuery,
   monthClosureResult,
@@ -164,7 +166,7 @@ export function reportRoutes(app: ApiApp, { db }: AppContext) {
       schema: {
         tags: importTags,
         summary:
-          '上传月度调度 Excel（请求体为 .xlsx 文件本身，最大20MB；文件无"月份"列时以 month 参数为准）；返回导入记录，随后查询进度与校验结果',
+          '上传月度调度 Excel（请求体为 .xlsx 文件本身，最大20MB）；返回导入记录及识别出的表头与建议的列映射，确认映射后开始校验',
         querystring: reportImportQuery,
         response: { 200: projectImport },
       },
@@ -174,7 +176,7 @@ export function reportRoutes(app: ApiApp, { db }: AppContext) {
         throw new DomainError('UNSUPPORTED_MEDIA_TYPE', {
           message: '请以 Excel 文件（.xlsx）上传',
         });
-      return imports.startReportImport(db, actorOf(req), req.log, {
+      return imports.startReportImport(db, actorOf(req), {
         filename: req.query.filename,
         month: req.query.month,
         stream: req.body,
@@ -205,12 +207,26 @@ export function reportRoutes(app: ApiApp, { db }: AppContext) {
     async (req) => imports.getReportImport(db, actorOf(req), req.params.id),
   );
   app.post(
+    '/api/reports/imports/:id/mapping',
+    {
+      schema: {
+        tags: importTags,
+        summary: '确认列映射（每列对应的字段、金额单位、无月份列时的月份），随后在后台校验',
+        params: idParam,
+        body: importMappingRequest,
+        response: { 200: projectImport },
+      },
+    },
+    async (req) => imports.mapReportImport(db, actorOf(req), req.log, req.params.id, req.body),
+  );
+  app.post(
     '/api/reports/imports/:id/apply',
     {
       schema: {
         tags: importTags,
         summary: '确认导入：所有有效行在一个事务中写入，或全部不写',
         params: idParam,
+        body: importApplyRequest.nullish(),
         response: { 200: projectImport },
       },
     },

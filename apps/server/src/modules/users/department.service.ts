@@ -1,8 +1,8 @@
 import type { Department } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
-import { recordAudit } from '../audit';
-import { auditActorOf, type Actor } from '../access';
+import { recordAudit, recordAudits } from '../audit';
+import { auditActorOf, type Actor, type AuditActor } from '../access';
 import { assertCan } from '../access';
 import { getRegionInScope } from '../regions';
 import { assertPathInScope } from '../access';
@@ -104,3 +104,42 @@ export const listDepartmentRecords = (db: Db) =>
     .innerJoin('regions', 'regions.code', 'departments.region_code')
     .select(['departments.id', 'departments.name', 'regions.path as region_path'])
     .execute();
+
+/**
+ * The departments an import names that do not exist yet, created in the
+ * import's region inside its transaction, each audited; returns every name's id.
+ */
+export async function ensureDepartments(
+  trx: Db,
+  who: AuditActor,
+  regionCode: string,
+  names: string[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (names.length === 0) return ids;
+  const created = await trx
+    .insertInto('departments')
+    .values(names.map((name) => ({ name, region_code: regionCode })))
+    .onConflict((oc) => oc.columns(['region_code', 'name']).doNothing())
+    .returning(['id', 'name'])
+    .execute();
+  await recordAudits(
+    trx,
+    who,
+    created.map((d) => ({
+      action: 'department.created',
+      entityType: 'department',
+      entityId: d.id,
+      regionCode,
+      after: { name: d.name, regionCode, source: '导入新建' },
+    })),
+  );
+  const all = await trx
+    .selectFrom('departments')
+    .select(['id', 'name'])
+    .where('region_code', '=', regionCode)
+    .where('name', 'in', names)
+    .execute();
+  for (const d of all) ids.set(d.name, d.id);
+  return ids;
+}

@@ -1,12 +1,12 @@
 // The whole database as Kysely sees it: each module owns its table types.
 import type { AuditLogTable } from '../../modules/audit/audit.table';
 import type { SessionTable } from '../../modules/auth/session.table';
+import type { ProjectStageEventTable, ProjectTable } from '../../modules/projects/project.table';
 import type {
+  ImportMappingTable,
   ProjectImportRowTable,
   ProjectImportTable,
-  ProjectStageEventTable,
-  ProjectTable,
-} from '../../modules/projects/project.table';
+} from '../../modules/imports/import.table';
 import type { RegionTable } from '../../modules/regions/region.table';
 import type { DepartmentTable, UserTable } from '../../modules/users/user.table';
 import type {
@@ -54,6 +54,7 @@ export interface Database {
   project_stage_events: ProjectStageEventTable;
   project_imports: ProjectImportTable;
   project_import_rows: ProjectImportRowTable;
+  import_mappings: ImportMappingTable;
   campaigns: CampaignTable;
   campaign_entries: CampaignEntryTable;
   campaign_batch_locks: CampaignBatchLockTable;

@@ -13,6 +13,7 @@ import * as dashboard from './20261201_0011_dashboard';
 import * as mapPoints from './20261201_0012_map_points';
 import * as tickets from './20261201_0013_tickets';
 import * as ticketQueueIndex from './20261201_0014_ticket_queue_index';
+import * as importWizard from './20261203_0015_import_wizard';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '20261201_0012_map_points': mapPoints,
   '20261201_0013_tickets': tickets,
   '20261201_0014_ticket_queue_index': ticketQueueIndex,
+  '20261203_0015_import_wizard': importWizard,
 };

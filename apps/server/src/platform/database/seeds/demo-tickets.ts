@@ -177,7 +177,7 @@ export async function seedDemoTickets(db: Db, now = new Date()): Promise<number>
     const enterprises: { id: number; region: string; projectId: number; projectName: string }[] =
       [];
     for (const o of owners) {
-      if (seen.has(o.owner_credit_code)) continue;
+      if (o.owner_credit_code === null || seen.has(o.owner_credit_code)) continue;
       seen.add(o.owner_credit_code);
       const { id } = await trx
         .insertInto('enterprises')
