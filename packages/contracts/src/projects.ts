@@ -180,6 +180,8 @@ export const projectListQuery = z.strictObject({
   departmentId: z.coerce.number().int().positive().optional(),
   leaderName: z.string().trim().max(30).optional(),
   tag: z.string().trim().max(20).optional(),
+  /** 'creditCode': only projects still without 统一社会信用代码 (待补充) */
+  missing: z.enum(['creditCode']).optional(),
   minInvestment: wanAmount.optional(),
   maxInvestment: wanAmount.optional(),
   plannedStartFrom: isoDate.optional(),

@@ -334,7 +334,8 @@ export async function confirmMapping<F extends string>(
   def: ImportDefinition<F>,
   id: number,
   req: ImportMappingRequest,
-  check: (options: ImportOptions, layout: ImportLayout) => Promise<void> | void,
+  /** more checks of the kind's own, inside the same transaction (`trx`: never the outer db) */
+  check: (options: ImportOptions, layout: ImportLayout, trx: Db) => Promise<void> | void,
 ) {
   const who = auditActorOf(actor);
   return db.transaction().execute(async (trx) => {
@@ -346,7 +347,7 @@ export async function confirmMapping<F extends string>(
     if (!imp.file_path || !(await exists(imp.file_path))) throw new DomainError('IMPORT_FILE_GONE');
     const layout = imp.layout as ImportLayout;
     const options = mappingOptions(def, layout, req);
-    await check(options, layout);
+    await check(options, layout, trx);
     await trx
       .insertInto('import_mappings')
       .values({

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import {
   compareDecimals,
   createProjectRequest,
+  formatYi,
   plainName,
   projectStageLabels,
   type ImportApplyRequest,
@@ -80,9 +81,9 @@ export async function mapImport(
     def,
     id,
     req,
-    async (o) => {
+    async (o, _layout, trx) => {
       if (o.campaignId === null) return;
-      const c = await db
+      const c = await trx
         .selectFrom('campaigns')
         .select(['status'])
         .where('id', '=', o.campaignId)
@@ -374,15 +375,16 @@ async function runValidation(
         );
       else batch = kind;
     }
+    const readAs = r.unit('totalInvestment', unit) === 'yi' ? '亿元' : '万元';
     if (compareDecimals(p.totalInvestment, HUGE_WAN) > 0 && p.level === 'district')
       r.warn(
         'totalInvestment',
-        `总投资${p.totalInvestment}万元，对区重点项目偏大，请确认金额单位（当前按${r.unit('totalInvestment', unit) === 'yi' ? '亿元' : '万元'}读取）`,
+        `总投资${formatYi(p.totalInvestment)}，对区重点项目偏大，请确认金额单位（当前按${readAs}读取）`,
       );
-    else if (compareDecimals(p.totalInvestment, TINY_WAN) < 0 && p.totalInvestment !== '0.00')
+    else if (compareDecimals(p.totalInvestment, TINY_WAN) < 0 && compareDecimals(p.totalInvestment, '0') > 0)
       r.warn(
         'totalInvestment',
-        `总投资仅${p.totalInvestment}万元，请确认金额单位（当前按${r.unit('totalInvestment', unit) === 'yi' ? '亿元' : '万元'}读取）`,
+        `总投资仅${Number(p.totalInvestment)}万元，请确认金额单位（当前按${readAs}读取）`,
       );
     if (r.errors.length) return null;
 
@@ -544,8 +546,8 @@ function applyInTransaction(
     );
     const shown = sql.raw(
       `'name', p.name, 'ownerName', p.owner_name, 'ownerCreditCode', p.owner_credit_code, 'regionCode', p.region_code,
-       'industryCluster', p.industry_cluster, 'level', p.level, 'stage', p.stage, 'totalInvestment', p.total_investment,
-       'annualPlan', p.annual_plan, 'planYear', p.plan_year, 'plannedStart', p.planned_start, 'plannedEnd', p.planned_end,
+       'industryCluster', p.industry_cluster, 'level', p.level, 'stage', p.stage, 'totalInvestment', p.total_investment::text,
+       'annualPlan', p.annual_plan::text, 'planYear', p.plan_year, 'plannedStart', p.planned_start, 'plannedEnd', p.planned_end,
        'leaderName', p.leader_name, 'departmentId', p.department_id, 'content', p.content`,
     );
 
@@ -572,7 +574,11 @@ function applyInTransaction(
       )
       select count(*)::int as n from created`.execute(trx);
 
-    const updated = await sql<{ n: number }>`
+    // nothing to update: the statement would still read every staged row (0.3 s at 20 000 on PostgreSQL)
+    const updated =
+      imp.update_rows === 0
+        ? { rows: [{ n: 0 }] }
+        : await sql<{ n: number }>`
       with s as (${staged}),
       old as (
         select p.* from projects p join s on s.action = 'update' and p.id = s.project_id

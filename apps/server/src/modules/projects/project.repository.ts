@@ -58,6 +58,7 @@ function filtered(
   if (q.departmentId) query = query.where('projects.department_id', '=', q.departmentId);
   if (q.leaderName)
     query = query.where('projects.leader_name', 'ilike', `%${escapeLike(q.leaderName)}%`);
+  if (q.missing === 'creditCode') query = query.where('projects.owner_credit_code', 'is', null);
   if (q.tag) query = query.where(sql<boolean>`${q.tag} = any(projects.tags)`);
   if (q.minInvestment) query = query.where('projects.total_investment', '>=', q.minInvestment);
   if (q.maxInvestment) query = query.where('projects.total_investment', '<=', q.maxInvestment);

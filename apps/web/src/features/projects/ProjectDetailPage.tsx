@@ -100,7 +100,15 @@ function ProjectFacts({ p }: { p: Project }) {
       items={[
         { key: 'name', label: '项目名称', children: p.name, span: { xs: 1, md: 2, xl: 3 } },
         { key: 'owner', label: '建设单位', children: p.ownerName },
-        { key: 'credit', label: '统一社会信用代码', children: p.ownerCreditCode },
+        {
+          key: 'credit',
+          label: '统一社会信用代码',
+          children: p.ownerCreditCode ?? (
+            <Tag color="warning" data-testid="credit-code-missing">
+              待补充
+            </Tag>
+          ),
+        },
         { key: 'region', label: '所属区域', children: p.regionName },
         { key: 'stage', label: '项目阶段', children: <StageTag stage={p.stage} /> },
         { key: 'level', label: '项目级别', children: <LevelTag level={p.level} /> },

@@ -1,5 +1,5 @@
 import { useEffect, useEffectEvent, useState } from 'react';
-import { Badge, Button, DatePicker, Flex, Input, Select, Space, Tooltip } from 'antd';
+import { Badge, Button, Checkbox, DatePicker, Flex, Input, Select, Space, Tooltip } from 'antd';
 import { DownOutlined, ReloadOutlined, UpOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import {
@@ -290,6 +290,13 @@ export function ProjectFilterBar(props: {
             maxLength={20}
             width={120}
           />
+          <Checkbox
+            checked={f.missingCreditCode === true}
+            onChange={(e) => onChange({ missingCreditCode: e.target.checked || undefined })}
+            data-testid="filter-missing-credit"
+          >
+            信用代码待补充
+          </Checkbox>
           <DatePicker.RangePicker
             allowEmpty={[true, true]}
             placeholder={['计划开工自', '至']}

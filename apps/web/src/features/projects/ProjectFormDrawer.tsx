@@ -222,9 +222,9 @@ export function ProjectFormDrawer(props: {
               normalize={(v: string | undefined) => v?.toUpperCase().replace(/\s/g, '')}
               hasFeedback
               rules={[
-                { required: true, message: '请输入统一社会信用代码' },
                 {
                   validator: async (_, v: string | undefined) => {
+                    if (!v) return; // may stay 待补充 until the owner's code is known
                     const problem = creditCodeProblem(v);
                     if (problem) throw new Error(problem);
                   },
@@ -236,7 +236,7 @@ export function ProjectFormDrawer(props: {
                     <CheckCircleFilled /> 统一社会信用代码校验通过
                   </Typography.Text>
                 ) : (
-                  '18位，由数字和大写字母组成（不含 I、O、Z、S、V）'
+                  '18位，由数字和大写字母组成（不含 I、O、Z、S、V）；暂不知道可不填，标为"待补充"'
                 )
               }
             >

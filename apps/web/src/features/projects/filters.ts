@@ -28,6 +28,8 @@ export interface ProjectFilters {
   departmentId?: number | undefined;
   leaderName?: string | undefined;
   tag?: string | undefined;
+  /** only projects still lacking their 统一社会信用代码 (待补充) */
+  missingCreditCode?: boolean | undefined;
   minYi?: string | undefined;
   maxYi?: string | undefined;
   plannedStartFrom?: string | undefined;
@@ -49,6 +51,7 @@ export const MORE_FILTER_KEYS = [
   'departmentId',
   'leaderName',
   'tag',
+  'missingCreditCode',
   'plannedStartFrom',
   'plannedStartTo',
 ] as const satisfies ReadonlyArray<keyof ProjectFilters>;
@@ -92,6 +95,7 @@ export function parseFilters(params: URLSearchParams): ProjectFilters {
     departmentId: int(params.get('departmentId'), 1, Number.MAX_SAFE_INTEGER),
     leaderName: text(params.get('leaderName'), 30),
     tag: text(params.get('tag'), 20),
+    missingCreditCode: params.get('missing') === 'creditCode' || undefined,
     minYi: yi('minYi'),
     maxYi: yi('maxYi'),
     plannedStartFrom: date('plannedStartFrom'),
@@ -129,6 +133,7 @@ export function filtersToParams(
   set('departmentId', f.departmentId);
   set('leaderName', f.leaderName);
   set('tag', f.tag);
+  set('missing', f.missingCreditCode ? 'creditCode' : undefined);
   set('minYi', f.minYi);
   set('maxYi', f.maxYi);
   set('plannedStartFrom', f.plannedStartFrom);
@@ -159,6 +164,7 @@ export function toApiQuery(f: ProjectFilters): ProjectListParams {
   if (f.departmentId) q.departmentId = String(f.departmentId);
   if (f.leaderName) q.leaderName = f.leaderName;
   if (f.tag) q.tag = f.tag;
+  if (f.missingCreditCode) q.missing = 'creditCode';
   if (min !== null) q.minInvestment = min;
   if (max !== null) q.maxInvestment = max;
   if (f.plannedStartFrom) q.plannedStartFrom = f.plannedStartFrom;

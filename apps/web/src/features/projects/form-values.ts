@@ -7,6 +7,7 @@ import { wanNotGreater, wanToYiInput, yiInputToWan } from './model';
 export interface ProjectFormValues {
   name: string;
   ownerName: string;
+  /** empty: 待补充 (a ledger import without it) */
   ownerCreditCode: string;
   regionCode?: string | undefined;
   industryCluster?: string | undefined;
@@ -35,7 +36,7 @@ export type ProjectField = keyof ProjectFields;
 export const toFormValues = (p: Project): ProjectFormValues => ({
   name: p.name,
   ownerName: p.ownerName,
-  ownerCreditCode: p.ownerCreditCode,
+  ownerCreditCode: p.ownerCreditCode ?? '',
   regionCode: p.regionCode,
   industryCluster: p.industryCluster,
   industryCode: p.industryCode ?? '',
@@ -61,7 +62,7 @@ const day = (d: Dayjs | null | undefined) => (d ? d.format('YYYY-MM-DD') : null)
 export const toRequest = (v: ProjectFormValues): ProjectFields => ({
   name: v.name.trim(),
   ownerName: v.ownerName.trim(),
-  ownerCreditCode: v.ownerCreditCode.trim().toUpperCase(),
+  ownerCreditCode: v.ownerCreditCode.trim() ? v.ownerCreditCode.trim().toUpperCase() : null,
   regionCode: v.regionCode ?? '',
   industryCluster: (v.industryCluster ?? '') as ProjectFields['industryCluster'],
   industryCode: emptyToNull(v.industryCode)?.toUpperCase() ?? null,
