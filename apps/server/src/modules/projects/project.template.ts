@@ -16,6 +16,7 @@ export async function importTemplate(actor: Actor): Promise<Buffer> {
     '行业代码',
     '项目级别',
     '项目阶段',
+    '项目类别',
     '总投资（亿元）',
     '年度计划投资（亿元）',
     '计划年度',
@@ -29,8 +30,10 @@ export async function importTemplate(actor: Actor): Promise<Buffer> {
     '标签',
   ];
   ws.addRow(['重点项目导入模板']).font = { bold: true, size: 14 };
-  ws.addRow(['金额单位：亿元；日期可写作 2023-03-15、2023.03 或 2023年3月；带 * 的列必填']);
-  const head = ws.addRow(headers.map((h, i) => (i < 3 || i === 8 ? `${h}*` : h)));
+  ws.addRow([
+    '金额单位：亿元；日期可写作 2023-03-15、2023.03 或 2023年3月；带 * 的列必填；也可直接上传本区县现有台账，上传后逐列确认对应关系',
+  ]);
+  const head = ws.addRow(headers.map((h, i) => (i < 2 || i === 9 ? `${h}*` : h)));
   head.font = { bold: true };
   ws.addRow([
     '示例：新能源电池产业园',
@@ -41,6 +44,7 @@ export async function importTemplate(actor: Actor): Promise<Buffer> {
     'C38',
     '区重点',
     '谋划',
+    '',
     12.5,
     3,
     2026,
@@ -60,6 +64,12 @@ export async function importTemplate(actor: Actor): Promise<Buffer> {
     ['产业集群', industryClusters.join('、')],
     ['项目级别', Object.values(projectLevelLabels).join('、')],
     ['项目阶段', Object.values(projectStageLabels).join('、')],
+    [
+      '项目类别',
+      '"三个一批"台账的签约/开工/投产（或签约一批/开工一批/投产一批）：新项目的阶段随之为签约、在建或投产；导入时选择期次即进入该期批次',
+    ],
+    ['统一社会信用代码', '可不填：缺少的项目标为"待补充"，之后在项目页面补录；填写时校验'],
+    ['责任单位', '库中没有的单位在导入时新建，也可在校验预览中对应到已有单位'],
     ['所属区域', '区划名称（如"郑州经济技术开发区""潮河街道"）或区划代码；不填则为当前所选区域'],
     [
       '已有项目',
