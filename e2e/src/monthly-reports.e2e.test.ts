@@ -319,6 +319,11 @@ describe('月度调度、问题台账与导入', () => {
         .locator('[data-testid="import-dragger"] input[type="file"]')
         .setInputFiles(join(dir, `经开区${LAST_MONTH}调度.xlsx`));
       await page.waitForURL(/\/reports\/import\/\d+/);
+      // 列映射: the columns are recognised; the month chosen at upload is the default
+      const mapping = page.getByTestId('import-mapping');
+      await mapping.waitFor();
+      expect(await mapping.getByLabel('调度月份').inputValue()).toBe(label(LAST_MONTH));
+      await page.getByTestId('import-mapping-next').click();
       const validated = page.getByTestId('import-validated');
       await validated.waitFor({ timeout: 30_000 });
       const count = async (key: string) =>

@@ -1,16 +1,13 @@
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import { isValidCreditCode } from '@xiangmu/contracts';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { Project } from '@xiangmu/contracts';
 import {
   DEMO_PASSWORD,
-  REPO_ROOT,
   launchBrowser,
+  loadExcel,
   login,
   pageOverflow,
   requireWebBuild,
@@ -22,39 +19,58 @@ import {
 
 const contextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
 
-const CODE = '91350100M000100Y43';
-const BAD_CODE = CODE.slice(0, 17) + (CODE.endsWith('3') ? '4' : '3');
-const NAMES = ['导入测试氢能装备产业园', '导入测试冷链物流中心', '导入测试校验码错误项目'];
-
-/** exceljs is a dependency of the server; load it from there (as bench/ does). */
-async function loadExcel(): Promise<typeof ExcelJS> {
-  const req = createRequire(join(REPO_ROOT, 'apps/server/package.json'));
-  const mod = (await import(pathToFileURL(req.resolve('exceljs')).href)) as {
-    default: typeof ExcelJS;
-  };
-  return mod.default;
-}
+const NAMES = ['导入测试氢能装备产业园', '导入测试冷链物流中心', '导入测试汽车零部件产业园'];
+const NEXT_NAMES = ['导入测试二批智能传感器项目', '导入测试二批数据中心'];
+/** a 责任单位 the demo data does not have */
+const NEW_DEPARTMENT = '经开区重点项目服务中心';
+/** the column no synonym knows, mapped by hand to 建设内容 (J = column 10) */
+const PROGRESS_COLUMN = 10;
 
 /**
- * A ledger the way a district keeps one: a title row, a two-row header with a
- * merged "投资情况（亿元）" group, three projects (the third with a wrong check
- * character in its credit code, Excel row 6) and a 合计 row.
+ * A ledger the way a district keeps one: a title naming the year and the
+ * "三个一批" campaign, a 金额单位 row, a merged two-row header (投资情况 over
+ * 总投资 / 2023年计划投资, no unit in the heading), no 统一社会信用代码
+ * column, a 项目类别 column with the three batches, a 责任单位 that is not in
+ * the database, a 项目进度 column the synonyms do not know, and a 合计 row.
  */
-async function districtLedger(): Promise<Buffer> {
+async function districtLedger(names: string[]): Promise<Buffer> {
   const Excel = await loadExcel();
   const wb = new Excel.Workbook();
-  const ws = wb.addWorksheet('重点项目');
+  const ws = wb.addWorksheet('三个一批');
+  const kinds = ['签约一批', '开工一批', '投产一批'];
   const rows: unknown[][] = [
-    ['郑州经济技术开发区2026年重点项目台账'],
-    ['序号', '项目名称', '建设单位', '统一社会信用代码', '投资情况（亿元）', null, '计划开工'],
-    [null, null, null, null, '总投资', '年度计划投资', null],
-    [1, NAMES[0], '郑州氢能装备有限公司', CODE, 18.6, 4.2, '2026.03'],
-    [2, NAMES[1], '郑州国际冷链有限公司', CODE, 7.5, 2, '2026年5月'],
-    [3, NAMES[2], '郑州测试科技有限公司', BAD_CODE, 3, 1, '2026.06'],
-    ['合计', null, null, null, 29.1, 7.2, null],
+    ['郑州经济技术开发区2023年“三个一批”项目台账（截至2023年12月底）'],
+    ['金额单位：亿元'],
+    [
+      '序号',
+      '项目名称',
+      '项目类别',
+      '建设单位',
+      '投资情况',
+      null,
+      '计划开工',
+      '责任单位',
+      '包保领导',
+      '项目进度',
+    ],
+    [null, null, null, null, '总投资', '2023年计划投资', null, null, null, null],
+    ...names.map((name, i) => [
+      i + 1,
+      name,
+      kinds[i % 3],
+      `郑州导入测试${i + 1}号有限公司`,
+      [18.6, 13.5, 8.8][i % 3],
+      [4.2, 3.2, 2.2][i % 3],
+      `2023.0${i + 3}`,
+      i === 2 ? '经开区建设局' : NEW_DEPARTMENT,
+      '张明远',
+      `进度说明${i + 1}：主体结构施工`,
+    ]),
+    ['合计', null, null, null, null, null, null, null, null, null],
   ];
   for (const r of rows) ws.addRow(r);
-  for (const m of ['A1:G1', 'A2:A3', 'B2:B3', 'C2:C3', 'D2:D3', 'E2:F2', 'G2:G3']) ws.mergeCells(m);
+  for (const m of ['A1:J1', 'A2:J2', 'A3:A4', 'B3:B4', 'C3:C4', 'D3:D4', 'E3:F3']) ws.mergeCells(m);
+  for (const m of ['G3:G4', 'H3:H4', 'I3:I4', 'J3:J4']) ws.mergeCells(m);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -63,6 +79,34 @@ async function shot(page: Page, name: string) {
   await screenshot(page, name);
 }
 
+/** The text an antd Select shows (its chosen option). */
+const selected = async (select: Locator) => ((await select.textContent()) ?? '').trim();
+
+/** Picks `option` of an antd Select with search, typing to filter; retries a cold first open. */
+async function choose(page: Page, select: Locator, option: string) {
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    await page.keyboard.type(option.slice(0, 4));
+    const item = page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+        hasText: option,
+      })
+      .first();
+    await item.waitFor();
+    await item.click();
+    if ((await selected(select)).includes(option) || attempt === 3) return;
+    await page.keyboard.press('Escape');
+  }
+}
+
+const count = async (page: Page, key: string) =>
+  (
+    (await page
+      .getByTestId(`import-count-${key}`)
+      .locator('.ant-statistic-content')
+      .textContent()) ?? ''
+  ).trim();
+
 describe('项目导入', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -70,8 +114,6 @@ describe('项目导入', () => {
 
   beforeAll(async () => {
     requireWebBuild();
-    expect(isValidCreditCode(CODE)).toBe(true);
-    expect(isValidCreditCode(BAD_CODE)).toBe(false);
     dir = mkdtempSync(join(tmpdir(), 'xiangmu-import-'));
     server = await startServer();
     browser = await launchBrowser();
@@ -83,9 +125,11 @@ describe('项目导入', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('区县管理员上传区县台账，查看校验结果并确认导入', async () => {
-    const file = join(dir, '经开区重点项目台账.xlsx');
-    writeFileSync(file, await districtLedger());
+  it('区县管理员上传区县台账：核对列映射、预览、确认导入，再次上传沿用上次的映射', async () => {
+    const file = join(dir, '经开区2023年三个一批台账.xlsx');
+    writeFileSync(file, await districtLedger(NAMES));
+    const next = join(dir, '经开区三个一批台账（续）.xlsx');
+    writeFileSync(next, await districtLedger(NEXT_NAMES));
     const wrong = join(dir, '台账.xls');
     writeFileSync(wrong, 'not a workbook');
 
@@ -96,6 +140,11 @@ describe('项目导入', () => {
     });
     const page = await context.newPage();
     const errors = watchErrors(page);
+    const apiGet = async <T>(path: string): Promise<T> => {
+      const res = await page.request.get(`${server.url}${path}`);
+      expect(res.status()).toBe(200);
+      return (await res.json()) as T;
+    };
     try {
       await login(page, server.url, 'jk_admin', DEMO_PASSWORD);
       await page.waitForURL(`${server.url}/`);
@@ -118,57 +167,130 @@ describe('项目导入', () => {
       await page.getByText('仅支持 Excel 2007 及以上格式（.xlsx）').waitFor();
       expect(page.url()).toMatch(/\/projects\/import$/);
 
+      // ------------------------------------------------------------ 列映射
       await input.setInputFiles(file);
       await page.waitForURL(/\/projects\/import\/\d+$/);
+      const mapping = page.getByTestId('import-mapping');
+      await mapping.waitFor();
+      expect(await page.getByTestId('import-mapping-remembered').count()).toBe(0);
+      // every column of the file is listed, the unknown ones as 不导入
+      const rows = mapping.locator('[data-testid^="import-mapping-row-"]');
+      expect(await rows.count()).toBe(10);
+      const field = (index: number) => page.getByTestId(`import-field-${index}`);
+      expect(await selected(field(1))).toBe('不导入'); // 序号
+      expect(await selected(field(2))).toContain('项目名称');
+      expect(await selected(field(3))).toContain('项目类别');
+      expect(await selected(field(5))).toContain('总投资');
+      expect(await selected(field(6))).toContain('年度计划投资');
+      expect(await selected(field(8))).toContain('责任单位');
+      expect(await selected(field(PROGRESS_COLUMN))).toBe('不导入');
+      const progressRow = page.getByTestId(`import-mapping-row-${PROGRESS_COLUMN}`);
+      expect(await progressRow.textContent()).toContain('项目进度');
+      expect(await progressRow.textContent()).toContain('进度说明1：主体结构施工');
+      expect(await page.getByTestId('import-mapping-row-5').textContent()).toContain(
+        '投资情况 / 总投资',
+      );
+      // what the title rows say: 亿元 and the plan year
+      expect(await mapping.textContent()).toContain('金额单位：亿元');
+      expect(
+        await page
+          .getByTestId('import-unit')
+          .locator('.ant-radio-button-wrapper-checked')
+          .textContent(),
+      ).toBe('亿元');
+      expect(await mapping.getByLabel('计划年度').inputValue()).toBe('2023');
+      await page.getByTestId('import-campaign').waitFor(); // 项目类别 is mapped
+      expect(await mapping.textContent()).not.toContain('以下必填字段还没有对应的列');
+
+      // a required field left out blocks the next step, with the reason
+      const nextStep = page.getByTestId('import-mapping-next');
+      await choose(page, field(2), '不导入');
+      await page.getByTestId('import-mapping-missing').getByText('项目名称').waitFor();
+      expect(await nextStep.isDisabled()).toBe(true);
+      await choose(page, field(2), '项目名称');
+      await page.getByTestId('import-mapping-missing').waitFor({ state: 'detached' });
+
+      // by hand: 项目进度 → 建设内容及规模
+      await choose(page, field(PROGRESS_COLUMN), '建设内容及规模');
+      expect(await selected(field(PROGRESS_COLUMN))).toBe('建设内容及规模');
+      await shot(page, 'import-02-mapping');
+      expect(await nextStep.isEnabled()).toBe(true);
+      await nextStep.click();
+
+      // ------------------------------------------------------------ 校验预览
       const validated = page.getByTestId('import-validated');
       await validated.waitFor({ timeout: 30_000 });
-
-      const count = async (key: string) =>
-        (
-          (await page
-            .getByTestId(`import-count-${key}`)
-            .locator('.ant-statistic-content')
-            .textContent()) ?? ''
-        ).trim();
-      expect(await count('create')).toBe('2个');
-      expect(await count('update')).toBe('0个');
-      expect(await count('rejected')).toBe('1行');
-      expect(await page.getByTestId('import-count-create').textContent()).toContain('新增');
-
-      const rejected = page.getByTestId('import-errors').locator('tbody tr.ant-table-row');
-      expect(await rejected.count()).toBe(1);
-      const cells = rejected.first().locator('td');
-      expect(((await cells.nth(0).textContent()) ?? '').trim()).toBe('6');
-      expect(await rejected.first().textContent()).toContain('统一社会信用代码');
+      expect(await count(page, 'create')).toBe('3个');
+      expect(await count(page, 'update')).toBe('0个');
+      expect(await count(page, 'rejected')).toBe('0行');
       expect(await validated.textContent()).toContain('尚未写入任何数据');
+      const newDepartments = page.getByTestId('import-new-departments');
+      expect(await newDepartments.textContent()).toContain(NEW_DEPARTMENT);
+      expect(await newDepartments.textContent()).toContain('将新建');
+      expect(await newDepartments.textContent()).not.toContain('经开区建设局');
+      await page.getByTestId(`import-new-department-${NEW_DEPARTMENT}`).waitFor();
+      expect(await page.getByTestId('import-missing-credit').textContent()).toContain(
+        '3 个项目缺少统一社会信用代码，将标记为「待补充」',
+      );
+      expect(await page.getByTestId('import-stages').textContent()).toContain('在建 1 个');
       const apply = page.getByTestId('import-apply');
-      expect(((await apply.textContent()) ?? '').replace(/\s/g, '')).toBe('确认导入（2行）');
-      await shot(page, 'import-02-validated');
+      expect(((await apply.textContent()) ?? '').replace(/\s/g, '')).toBe('确认导入（3行）');
+      await shot(page, 'import-03-preview');
 
+      // back to the mapping: it shows what was confirmed; confirming checks the file again
+      await page.getByTestId('import-back-to-mapping').click();
+      await mapping.waitFor();
+      expect(await selected(field(PROGRESS_COLUMN))).toBe('建设内容及规模');
+      await nextStep.click();
+      await validated.waitFor({ timeout: 30_000 });
+      expect(await count(page, 'create')).toBe('3个');
+
+      // ------------------------------------------------------------ 导入
       await apply.click();
       const done = page.getByTestId('import-applied');
-      await done.waitFor();
-      expect(await done.textContent()).toContain('新增 2 个项目');
+      await done.waitFor({ timeout: 30_000 });
+      expect(await done.textContent()).toContain('新增 3 个项目');
       const recent = page.getByTestId('import-recent');
       await recent.getByText('已导入').waitFor();
-      expect(await recent.textContent()).toContain('经开区重点项目台账.xlsx');
-      await shot(page, 'import-03-applied');
+      expect(await recent.textContent()).toContain('经开区2023年三个一批台账.xlsx');
+
+      // what was written, through the API: 开工一批 → 在建, the hand-mapped column as 建设内容
+      const list = await apiGet<{ items: Project[] }>(
+        `/api/projects?page=1&pageSize=20&q=${encodeURIComponent('导入测试')}`,
+      );
+      const byName = new Map(list.items.map((p) => [p.name, p]));
+      expect([...byName.keys()].sort()).toEqual([...NAMES].sort());
+      expect(byName.get(NAMES[0]!)!.stage).toBe('signed');
+      expect(byName.get(NAMES[1]!)!.stage).toBe('building');
+      expect(byName.get(NAMES[2]!)!.stage).toBe('operating');
+      expect(byName.get(NAMES[1]!)!.content).toBe('进度说明2：主体结构施工');
+      expect(byName.get(NAMES[1]!)!.ownerCreditCode).toBeNull();
+      expect(byName.get(NAMES[1]!)!.planYear).toBe(2023);
+      expect(Number(byName.get(NAMES[0]!)!.totalInvestment)).toBe(186_000); // 18.6 亿元 in 万元
+      // the new 责任单位 was created on apply
+      expect(byName.get(NAMES[0]!)!.departmentName).toBe(NEW_DEPARTMENT);
+      expect(byName.get(NAMES[2]!)!.departmentName).toBe('经开区建设局');
 
       // back in 项目库: the imported project is there
       await done.getByRole('button', { name: '返回项目库' }).click();
       await page.waitForURL('**/projects');
       await page.getByLabel('搜索项目').fill('氢能装备');
-      const link = page.getByTestId('project-link').filter({ hasText: NAMES[0] });
-      await link.waitFor();
-      expect(await page.getByTestId('project-link').filter({ hasText: NAMES[2] }).count()).toBe(0);
+      await page.getByTestId('project-link').filter({ hasText: NAMES[0] }).waitFor();
 
-      // a phone: everything stacks and nothing overflows
+      // ------------------------------------------------------------ again, same header
+      await page.goto(`${server.url}/projects/import`);
+      await input.setInputFiles(next);
+      await page.waitForURL(/\/projects\/import\/\d+$/);
+      await page.getByTestId('import-mapping-remembered').waitFor();
+      expect(await selected(field(PROGRESS_COLUMN))).toBe('建设内容及规模');
+      expect(await selected(field(1))).toBe('不导入');
+
+      // a phone: the wizard stacks and only the table scrolls sideways
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.goto(page.url().replace(/\/projects.*$/, '/projects/import'));
-      await recent.getByText('经开区重点项目台账.xlsx').waitFor();
+      await mapping.waitFor();
       const overflow = await pageOverflow(page);
       expect(overflow.document).toBeLessThanOrEqual(overflow.viewport);
-      await shot(page, 'import-04-phone');
+      await shot(page, 'import-04-phone-mapping');
 
       expect(errors).toEqual([]);
     } finally {

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -201,13 +201,8 @@ function ImportDetail(
   /** back from the preview to the mapping step */
   const [editing, setEditing] = useState(false);
 
-  /** keeps 最近的导入 in step with what this page shows, and tells when the rows are written */
+  /** keeps 最近的导入 in step with what this page shows */
   const remember = (fresh: ProjectImport) => {
-    const before = qc.getQueryData<ProjectImport>(queryKey);
-    if (before && before.status !== 'applied' && fresh.status === 'applied') {
-      void qc.invalidateQueries({ queryKey: props.writtenKey });
-      message.success('已导入');
-    }
     qc.setQueryData<ProjectImport[]>(props.listKey, (list) =>
       list?.map((i) => (i.id === fresh.id ? fresh : i)),
     );
@@ -219,6 +214,18 @@ function ImportDetail(
     refetchInterval: (q) => (busy(q.state.data?.status) ? POLL_MS : false),
   });
   const settled = (fresh: ProjectImport) => qc.setQueryData(queryKey, remember(fresh));
+
+  // once the rows are written (seen here go from applying to applied), the lists they feed are stale
+  const status = imp.data?.status;
+  const seen = useRef(status);
+  const { writtenKey } = props;
+  useEffect(() => {
+    if (seen.current !== undefined && seen.current !== 'applied' && status === 'applied') {
+      void qc.invalidateQueries({ queryKey: writtenKey });
+      message.success('已导入');
+    }
+    seen.current = status;
+  }, [status, qc, message, writtenKey]);
 
   const mapping = useMutation({
     mutationFn: (body: Parameters<ImportApi['mapping']>[1]) => api.mapping(id, body),

@@ -5,6 +5,7 @@ import {
   Button,
   DatePicker,
   Flex,
+  Grid,
   InputNumber,
   Radio,
   Select,
@@ -53,6 +54,7 @@ export function MappingStep(props: {
 }) {
   const { imp, layout, kind } = props;
   const me = useMe();
+  const narrow = !Grid.useBreakpoint().md;
   const projects = kind === 'projects';
   const confirmed = imp.options;
 
@@ -127,95 +129,102 @@ export function MappingStep(props: {
     props.onSubmit(body);
   };
 
-  const columns: TableColumnsType<ImportColumn> = [
-    {
-      title: '列',
-      dataIndex: 'letter',
-      width: 52,
-      render: (letter: string) => <Typography.Text strong>{letter}</Typography.Text>,
-    },
-    {
-      title: '表头（原文）',
-      dataIndex: 'header',
-      width: 220,
-      render: (header: string) =>
-        header ? (
-          <span style={{ wordBreak: 'break-word' }}>{header}</span>
-        ) : (
-          <Typography.Text type="secondary">（无表头）</Typography.Text>
-        ),
-    },
-    {
-      title: '示例数据',
-      dataIndex: 'samples',
-      width: 240,
-      render: (samples: string[]) =>
-        samples.length === 0 ? (
-          <Typography.Text type="secondary">（空）</Typography.Text>
-        ) : (
-          <Flex vertical>
-            {samples.slice(0, 3).map((s, n) => (
-              <Typography.Text
-                key={n}
-                type="secondary"
-                ellipsis={{ tooltip: s }}
-                style={{ fontSize: 12, maxWidth: 240 }}
-              >
-                {s}
-              </Typography.Text>
-            ))}
-          </Flex>
-        ),
-    },
-    {
-      title: '导入为',
-      key: 'field',
-      width: 200,
-      render: (_, c) => {
-        const field = fields[c.index] ?? null;
-        return (
-          <Flex vertical gap={2}>
-            <Select
-              value={field ?? SKIP}
-              options={fieldOptions}
-              onChange={(v: string) =>
-                setFields((f) => ({ ...f, [c.index]: v === SKIP ? null : v }))
-              }
-              showSearch={{ optionFilterProp: 'label' }}
-              status={field && twice.has(field) ? 'error' : undefined}
-              style={{ width: 180, color: field ? undefined : 'rgba(0,0,0,0.45)' }}
-              popupMatchSelectWidth={false}
-              aria-label={`${c.letter}列导入为`}
-              data-testid={`import-field-${c.index}`}
-            />
-            {field && twice.has(field) && (
-              <Typography.Text type="danger" style={{ fontSize: 12 }}>
-                与其他列重复
-              </Typography.Text>
-            )}
-          </Flex>
-        );
-      },
-    },
-    {
-      title: '单位',
-      key: 'unit',
-      width: 120,
-      render: (_, c) => {
-        const field = byKey.get(fields[c.index] ?? '');
-        if (!field?.amount) return <Typography.Text type="secondary">—</Typography.Text>;
-        return c.unit ? (
-          <Tag color="blue" title="表头写明的单位">
-            {amountUnitLabels[c.unit]}
-          </Tag>
-        ) : (
-          <Tag title="表头没有写明单位，按下方“金额单位”">
-            {amountUnitLabels[amountUnit]}（按下方）
-          </Tag>
-        );
-      },
-    },
-  ];
+  const headerOf = (c: ImportColumn) =>
+    c.header ? (
+      <span style={{ wordBreak: 'break-word' }}>{c.header}</span>
+    ) : (
+      <Typography.Text type="secondary">（无表头）</Typography.Text>
+    );
+  const samplesOf = (c: ImportColumn, width: number | string) =>
+    c.samples.length === 0 ? (
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        （空）
+      </Typography.Text>
+    ) : (
+      <Flex vertical>
+        {c.samples.slice(0, 3).map((s, n) => (
+          <Typography.Text
+            key={n}
+            type="secondary"
+            ellipsis={{ tooltip: s }}
+            style={{ fontSize: 12, maxWidth: width }}
+          >
+            {s}
+          </Typography.Text>
+        ))}
+      </Flex>
+    );
+  const unitOf = (c: ImportColumn) => {
+    const field = byKey.get(fields[c.index] ?? '');
+    if (!field?.amount) return null;
+    return c.unit ? (
+      <Tag color="blue" title="表头写明的单位" style={{ marginInlineEnd: 0 }}>
+        {amountUnitLabels[c.unit]}
+      </Tag>
+    ) : (
+      <Tag title="表头没有写明单位，按下方“金额单位”" style={{ marginInlineEnd: 0 }}>
+        {amountUnitLabels[amountUnit]}（按下方金额单位）
+      </Tag>
+    );
+  };
+  const selectOf = (c: ImportColumn, width: number | string) => {
+    const field = fields[c.index] ?? null;
+    return (
+      <Flex vertical gap={4} align="flex-start" style={{ width: '100%' }}>
+        <Select
+          value={field ?? SKIP}
+          options={fieldOptions}
+          onChange={(v: string) => setFields((f) => ({ ...f, [c.index]: v === SKIP ? null : v }))}
+          showSearch={{ optionFilterProp: 'label' }}
+          status={field && twice.has(field) ? 'error' : undefined}
+          style={{ width, color: field ? undefined : 'rgba(0,0,0,0.45)' }}
+          popupMatchSelectWidth={false}
+          aria-label={`${c.letter}列导入为`}
+          data-testid={`import-field-${c.index}`}
+        />
+        {field && twice.has(field) && (
+          <Typography.Text type="danger" style={{ fontSize: 12 }}>
+            与其他列重复
+          </Typography.Text>
+        )}
+        {narrow && unitOf(c)}
+      </Flex>
+    );
+  };
+
+  const letterColumn: TableColumnsType<ImportColumn>[number] = {
+    title: '列',
+    dataIndex: 'letter',
+    width: narrow ? 36 : 52,
+    render: (letter: string) => <Typography.Text strong>{letter}</Typography.Text>,
+  };
+  // a phone gets the heading and its samples in one cell, so the Select stays in view
+  const columns: TableColumnsType<ImportColumn> = narrow
+    ? [
+        letterColumn,
+        {
+          title: '表头、示例与导入为',
+          key: 'header',
+          render: (_, c) => (
+            <Flex vertical gap={6}>
+              {headerOf(c)}
+              {samplesOf(c, 240)}
+              {selectOf(c, '100%')}
+            </Flex>
+          ),
+        },
+      ]
+    : [
+        letterColumn,
+        { title: '表头（原文）', key: 'header', width: 220, render: (_, c) => headerOf(c) },
+        { title: '示例数据', key: 'samples', width: 260, render: (_, c) => samplesOf(c, 260) },
+        { title: '导入为', key: 'field', width: 230, render: (_, c) => selectOf(c, 210) },
+        {
+          title: '单位',
+          key: 'unit',
+          render: (_, c) => unitOf(c) ?? <Typography.Text type="secondary">—</Typography.Text>,
+        },
+      ];
 
   const optionLabel = (text: string) => (
     <Typography.Text strong style={{ minWidth: 72 }}>

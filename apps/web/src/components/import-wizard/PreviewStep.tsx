@@ -382,7 +382,7 @@ function ProjectPreview(props: {
         </section>
       )}
       {facts.length > 0 && (
-        <Card size="small" title="导入时将会">
+        <Card size="small" title="导入时的处理">
           <Flex vertical gap={12}>
             {facts}
           </Flex>

@@ -8,6 +8,9 @@ import { projectTexts } from '../../components/import-wizard/model';
 import { PageHeader } from '../../components/PageHeader';
 import { api, errorText, saveBlob } from '../../lib/api-client';
 
+/** the lists an applied import changes (and this import's own queries below them) */
+const WRITTEN_KEY = ['projects'] as const;
+
 /** 项目导入: the import wizard for project ledgers (the template or a district's own). */
 export default function ProjectImportPage() {
   const me = useMe();
@@ -90,7 +93,7 @@ export default function ProjectImportPage() {
         texts={projectTexts}
         id={id}
         queryKey={['projects', me.activeRegionCode, 'imports']}
-        writtenKey={['projects']}
+        writtenKey={WRITTEN_KEY}
         path="/projects/import"
         help={help}
         doneActions={
