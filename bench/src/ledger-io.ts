@@ -12,11 +12,14 @@
 //                                         (default postgres://postgres@127.0.0.1:5432/postgres)
 //   BENCH_LEDGER_EXPORT_RUNS=2            turns of the bare write and the export
 //   BENCH_LOG_LEVEL=warn                  the API server's LOG_LEVEL
+//   BENCH_LEDGER_CPU_PROF=/tmp/prof       the measured server runs with node --cpu-prof
+//   BENCH_LEDGER_PG_LOG_MS=100            PostgreSQL logs the statements slower than that
 import { createWriteStream, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  bundleCommand,
   envNumber,
   machineLine,
   prepareBuild,
@@ -52,6 +55,10 @@ for (const e of ENGINES)
 const pgAdminUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const EXPORT_RUNS = Math.round(envNumber('BENCH_LEDGER_EXPORT_RUNS', 2));
+/** a directory: the measured server runs with node --cpu-prof, its profile written there */
+const CPU_PROF = process.env.BENCH_LEDGER_CPU_PROF;
+/** PostgreSQL logs the scratch database's statements slower than this (ms) */
+const PG_LOG_MS = process.env.BENCH_LEDGER_PG_LOG_MS ? envNumber('BENCH_LEDGER_PG_LOG_MS', 0) : 0;
 
 const IMPORT_TARGET = 0.5;
 const EXPORT_TARGET = 0.7;
@@ -199,7 +206,8 @@ async function importLedger(
       if (res.status !== 200) throw new Error(`GET import answered ${res.status}: ${res.body}`);
       state = JSON.parse(res.body) as ImportState;
       if (state.status !== 'validating') break;
-      process.stdout.write(`\r    validating: ${fmtInt(state.processedRows)} rows … `);
+      if (process.stdout.isTTY)
+        process.stdout.write(`\r    validating: ${fmtInt(state.processedRows)} rows … `);
       if (performance.now() - t0 > PHASE_TIMEOUT_MS) throw new Error('validation took too long');
       await sleep(250);
     }
@@ -290,6 +298,13 @@ async function runCase(engine: 'pglite' | 'postgres', rows: number, ledger: stri
       const name = new URL(url).pathname.slice(1);
       const { pg } = await loadPg();
       dropDb = () => runOnce(pg, pgAdminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      // the server's slow statements in PostgreSQL's log (needs superuser)
+      if (PG_LOG_MS)
+        await runOnce(
+          pg,
+          pgAdminUrl,
+          `ALTER DATABASE "${name}" SET log_min_duration_statement = ${PG_LOG_MS}`,
+        );
       dbEnv = { XIANGMU_DEMO_SEED: 'on', DATABASE_URL: url };
     } else dbEnv = { XIANGMU_DEMO_SEED: 'on', XIANGMU_DATA_DIR: join(dir, 'data') };
 
@@ -301,9 +316,23 @@ async function runCase(engine: 'pglite' | 'postgres', rows: number, ledger: stri
     process.stdout.write('    starting the API server (cold, then restarted) … ');
     const cold = await startApiServer(dbEnv, { logLevel, timeoutMs: START_TIMEOUT_MS });
     await stopChild(cold.proc.child);
-    const server = await startApiServer(dbEnv, { logLevel, timeoutMs: START_TIMEOUT_MS });
+    // with BENCH_LEDGER_CPU_PROF the bundle runs itself (start.mjs's node would be profiled instead)
+    const server = await startApiServer(dbEnv, {
+      logLevel,
+      timeoutMs: START_TIMEOUT_MS,
+      ...(CPU_PROF
+        ? {
+            command: [
+              process.execPath,
+              '--cpu-prof',
+              `--cpu-prof-dir=${CPU_PROF}/${engine}-${rows}`,
+              ...bundleCommand.slice(1),
+            ],
+          }
+        : {}),
+    });
     try {
-      const pid = serverPid(server.proc.child.pid!);
+      const pid = CPU_PROF ? server.proc.child.pid! : serverPid(server.proc.child.pid!);
       const session = await login(server.base, 'jk_admin');
       const prober = await login(server.base, 'jk_leader');
       console.log(`ready (pid ${pid})`);
