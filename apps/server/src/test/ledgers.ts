@@ -30,7 +30,7 @@ type Requester = {
     method: string,
     url: string,
     o?: { as?: unknown; body?: unknown; upload?: Buffer },
-  ): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  ): Promise<{ status: number; body: any }>;
 };
 
 /**
