@@ -381,7 +381,10 @@ async function runValidation(
         'totalInvestment',
         `总投资${formatYi(p.totalInvestment)}，对区重点项目偏大，请确认金额单位（当前按${readAs}读取）`,
       );
-    else if (compareDecimals(p.totalInvestment, TINY_WAN) < 0 && compareDecimals(p.totalInvestment, '0') > 0)
+    else if (
+      compareDecimals(p.totalInvestment, TINY_WAN) < 0 &&
+      compareDecimals(p.totalInvestment, '0') > 0
+    )
       r.warn(
         'totalInvestment',
         `总投资仅${Number(p.totalInvestment)}万元，请确认金额单位（当前按${readAs}读取）`,
