@@ -308,8 +308,13 @@ async function runCase(engine: 'pglite' | 'postgres', rows: number, ledger: stri
       dbEnv = { XIANGMU_DEMO_SEED: 'on', DATABASE_URL: url };
     } else dbEnv = { XIANGMU_DEMO_SEED: 'on', XIANGMU_DATA_DIR: join(dir, 'data') };
 
-    process.stdout.write('    (a) exceljs bare streaming read … ');
-    const bareRead = await runWorker('read', ledger);
+    // the fastest of three turns: one cold or disturbed turn must not flatter the server
+    process.stdout.write('    (a) exceljs bare streaming read (best of 3) … ');
+    let bareRead = await runWorker('read', ledger);
+    for (let turn = 1; turn < 3; turn++) {
+      const again = await runWorker('read', ledger);
+      if (again.ms < bareRead.ms) bareRead = again;
+    }
     console.log(`${secs(bareRead.ms)}, ${fmtInt(rate(rows, bareRead.ms))} rows/s`);
 
     // a cold start creates and seeds the database; the measured server is a restart

@@ -11,6 +11,7 @@ import {
 } from './modules/auth';
 import { calendarRoutes, onCalendarChanged } from './modules/calendar';
 import { attachmentRoutes, purgeAttachmentsJob } from './modules/attachments';
+import { settleImportsJob } from './modules/imports';
 import { campaignRoutes } from './modules/campaigns';
 import { dashboardRoutes, snapshotLibraryJob } from './modules/dashboard';
 import { briefingRoutes } from './modules/briefings';
@@ -95,6 +96,7 @@ export async function createXiangmu(opts: XiangmuOptions) {
     const jobs = new JobRunner(db, opts.logger, opts.jobPollMs);
     jobs.register(purgeSessionsJob);
     jobs.register(purgeAttachmentsJob);
+    jobs.register(settleImportsJob);
     jobs.register(rateMilestonesJob);
     jobs.register(snapshotLibraryJob);
     jobs.register(ticketDeadlinesJob);

@@ -65,6 +65,7 @@ export const auditActionLabels: Record<string, string> = {
   'report.imported': '批量导入月度调度',
   'attachment.uploaded': '上传照片',
   'job.attachments_purged': '清理未使用的照片',
+  'job.imports_settled': '整理中断或过期的导入',
   'problem.raised': '提出问题',
   'problem.updated': '修改问题',
   'problem.closed': '问题销号',

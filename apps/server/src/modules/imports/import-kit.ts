@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
 import {
   amountUnitLabels,
   IMPORT_MAX_BYTES,
@@ -393,6 +394,7 @@ export async function confirmMapping<F extends string>(
         warnings: '[]',
         preview: null,
         failure: null,
+        updated_at: new Date(),
       })
       .where('id', '=', id)
       .returningAll()
@@ -680,11 +682,14 @@ export class ImportStaging {
     const counts = { ...this.counts };
     const { errors, warnings, importId } = this;
     const write = this.db.transaction().execute(async (trx) => {
+      // one array per column: six parameters whatever the chunk's size
       if (chunk.length)
-        await trx
-          .insertInto('project_import_rows')
-          .values(chunk.map((c) => ({ ...c, import_id: importId })))
-          .execute();
+        await sql`
+          insert into project_import_rows (import_id, row_number, action, project_id, project_version, data)
+          select ${importId}::int, * from unnest(
+            ${chunk.map((c) => c.row_number)}::int[], ${chunk.map((c) => c.action)}::text[],
+            ${chunk.map((c) => c.project_id)}::int[], ${chunk.map((c) => c.project_version)}::int[],
+            ${chunk.map((c) => c.data)}::jsonb[])`.execute(trx);
       await trx
         .updateTable('project_imports')
         .set({
@@ -695,6 +700,7 @@ export class ImportStaging {
           unchanged_rows: counts.unchanged,
           rejected_rows: counts.rejected,
           warning_rows: counts.warned,
+          updated_at: new Date(),
           ...(final
             ? {
                 status: 'validated' as const,
@@ -717,8 +723,8 @@ export class ImportStaging {
 
 type LockedImport = Awaited<ReturnType<typeof getImportInScope>>;
 
-/** The applies running now (marked 'applying'), by import id. */
-const applying = new Set<number>();
+/** The applies running now in this process (marked 'applying'), by import id. */
+export const applying = new Set<number>();
 
 /**
  * The apply step. The import is first marked 'applying' in a short
@@ -743,7 +749,7 @@ export async function applyStaged(
     if (imp.create_rows + imp.update_rows === 0) throw new DomainError('IMPORT_NOTHING_VALID');
     await trx
       .updateTable('project_imports')
-      .set({ status: 'applying', failure: null })
+      .set({ status: 'applying', failure: null, updated_at: new Date() })
       .where('id', '=', id)
       .execute();
   });

@@ -34,6 +34,7 @@ export interface ProjectImportTable {
   /** the uploaded file, until applied */
   file_path: string | null;
   created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
   applied_at: Date | null;
 }
 

@@ -1,4 +1,4 @@
-import { pinyin } from 'pinyin-pro';
+import { pinyin, polyphonic } from 'pinyin-pro';
 import {
   compareDecimals,
   projectStages,
@@ -18,11 +18,35 @@ import { getDepartmentRecord } from '../users';
 import * as repo from './project.repository';
 
 /** "海尔压缩机项目" → "heysjxm": what people type to find it fast. */
-export function nameInitials(name: string): string {
+function initialsInContext(name: string): string {
   return pinyin(name, { pattern: 'first', toneType: 'none', type: 'array' })
     .join('')
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');
+}
+
+/** each character's initial, or null where its readings start differently (行 xing/hang) */
+const charInitials = new Map<string, string | null>();
+
+/**
+ * Pinyin initials for the initials search ("hebl" finds 海尔…). A name of
+ * characters with one initial each is spelled from a cache (an import reads
+ * tens of thousands of names); one with a character whose readings differ
+ * is read in context, as pinyin-pro's word list knows (重庆 cq, 银行 yh).
+ */
+export function nameInitials(name: string): string {
+  let out = '';
+  for (const ch of name) {
+    let v = charInitials.get(ch);
+    if (v === undefined) {
+      const readings = polyphonic(ch, { pattern: 'first', toneType: 'none', type: 'array' })[0];
+      v = new Set(readings ?? []).size <= 1 ? initialsInContext(ch) : null;
+      if (charInitials.size < 50_000) charInitials.set(ch, v);
+    }
+    if (v === null) return initialsInContext(name);
+    out += v;
+  }
+  return out;
 }
 
 const num = (v: string | null) => (v === null ? null : Number(v));
