@@ -35,6 +35,15 @@ describe('money in 万元 and 亿元, exactly', () => {
     expect(compareDecimals('300000.00', '300000')).toBe(0);
     expect(compareDecimals('100.01', '100')).toBe(1);
     expect(compareDecimals('0.1', '0.2')).toBe(-1);
+    // digit by digit, whatever the lengths and signs
+    expect(compareDecimals('99.99', '100')).toBe(-1);
+    expect(compareDecimals('0100.5', '100.50')).toBe(0);
+    expect(compareDecimals('-3', '2')).toBe(-1);
+    expect(compareDecimals('-3', '-2')).toBe(-1);
+    expect(compareDecimals('-0.00', '0')).toBe(0);
+    expect(compareDecimals('0', '-0.01')).toBe(1);
+    expect(compareDecimals('12345678901234.56', '12345678901234.55')).toBe(1);
+    expect(compareDecimals('.5', '0.4')).toBe(1);
   });
 
   it('rounds half up for display', () => {

@@ -65,8 +65,26 @@ export function sumDecimals(values: string[], scale = 6): string {
   return negative ? `-${out}` : out;
 }
 
-/** Compares two decimal strings exactly: -1, 0 or 1. */
+/** Compares two decimal strings exactly: -1, 0 or 1 (digit by digit: an import compares per row). */
 export function compareDecimals(a: string, b: string): number {
-  const d = sumDecimals([a, b.startsWith('-') ? b.slice(1) : `-${b}`]);
-  return d === '0' ? 0 : d.startsWith('-') ? -1 : 1;
+  const na = a.startsWith('-');
+  const nb = b.startsWith('-');
+  const c = compareMagnitudes(na ? a.slice(1) : a, nb ? b.slice(1) : b);
+  if (na === nb) return na ? -c : c;
+  // different signs: equal only when both are zero
+  if (c === 0 && /^[0.]*$/.test(na ? a.slice(1) : a)) return 0;
+  return na ? -1 : 1;
+}
+
+function compareMagnitudes(a: string, b: string): number {
+  const [ai = '', af = ''] = a.split('.');
+  const [bi = '', bf = ''] = b.split('.');
+  const x = ai.replace(/^0+/, '');
+  const y = bi.replace(/^0+/, '');
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+  if (x !== y) return x < y ? -1 : 1;
+  const n = Math.max(af.length, bf.length);
+  const p = af.padEnd(n, '0');
+  const q = bf.padEnd(n, '0');
+  return p === q ? 0 : p < q ? -1 : 1;
 }

@@ -682,14 +682,20 @@ export class ImportStaging {
     const counts = { ...this.counts };
     const { errors, warnings, importId } = this;
     const write = this.db.transaction().execute(async (trx) => {
-      // one array per column: six parameters whatever the chunk's size
-      if (chunk.length)
+      // the chunk as one JSON array, spelled by hand around each row's JSON
+      // (already text): one parameter, parsed once by the database
+      if (chunk.length) {
+        const rows = chunk
+          .map(
+            (c) =>
+              `[${c.row_number},"${c.action}",${c.project_id ?? 'null'},${c.project_version ?? 'null'},${c.data}]`,
+          )
+          .join(',');
         await sql`
           insert into project_import_rows (import_id, row_number, action, project_id, project_version, data)
-          select ${importId}::int, * from unnest(
-            ${chunk.map((c) => c.row_number)}::int[], ${chunk.map((c) => c.action)}::text[],
-            ${chunk.map((c) => c.project_id)}::int[], ${chunk.map((c) => c.project_version)}::int[],
-            ${chunk.map((c) => c.data)}::jsonb[])`.execute(trx);
+          select ${importId}::int, (e->>0)::int, e->>1, (e->>2)::int, (e->>3)::int, e->4
+          from jsonb_array_elements(${`[${rows}]`}::jsonb) e`.execute(trx);
+      }
       await trx
         .updateTable('project_imports')
         .set({

@@ -282,13 +282,22 @@ export function parseDate(c: Cell): Parsed<string | null> {
       ok: false,
       message: `"${text}"不是有效的日期（可写作 2023-03-15、2023.03 或 2023年3月）`,
     };
-  const [y, mo, d = '1'] = [Number(m[1]), Number(m[2]), m[3] ?? '1'];
-  const day = Number(d);
-  const date = new Date(Date.UTC(y, mo - 1, day));
-  if (mo < 1 || mo > 12 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== day)
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const day = m[3] === undefined ? 1 : Number(m[3]);
+  if (mo < 1 || mo > 12 || day < 1 || day > daysIn(y, mo))
     return { ok: false, message: `"${text}"不是有效的日期` };
-  return { ok: true, value: date.toISOString().slice(0, 10) };
+  return { ok: true, value: `${m[1]}-${mo < 10 ? '0' : ''}${mo}-${day < 10 ? '0' : ''}${day}` };
 }
+
+const daysIn = (y: number, mo: number) =>
+  mo === 2
+    ? (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(mo)
+      ? 30
+      : 31;
 
 export interface LedgerRow {
   /** as Excel numbers it */
@@ -386,8 +395,8 @@ function* classify<F extends string>(
     yield { kind: 'total', row: r };
     return;
   }
-  // a repeated header (a ledger pasted from several sheets)
-  if (isAnchor(nameCell, layout)) return;
+  // a repeated header (a ledger pasted from several sheets); headings are short
+  if (typeof nameCell === 'string' && nameCell.length <= 12 && isAnchor(nameCell, layout)) return;
   yield { kind: isNoteRow(r) ? 'note' : 'row', row: r };
 }
 
