@@ -22,7 +22,7 @@ import { importStatusLabels, type ImportKind, type ProjectImport } from '@xiangm
 import { QueryError } from '../QueryState';
 import { errorText, isApiError } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';
-import { MappingStep } from './MappingStep';
+import { MappingStep, type CampaignChoices } from './MappingStep';
 import { PreviewStep } from './PreviewStep';
 import { RecentImports } from './RecentImports';
 import {
@@ -51,6 +51,8 @@ export interface ImportWizardProps {
   search?: string | undefined;
   /** the report page's month: the mapping step's default */
   defaultMonth?: string | undefined;
+  /** the project page's "三个一批" periods, for a 项目类别 column */
+  campaigns?: CampaignChoices | undefined;
   /** above the file drop area (the report page's month picker) */
   uploadExtra?: ReactNode;
   /** 导入说明, beside the upload step */
@@ -319,6 +321,7 @@ function ImportDetail(
         layout={d.layout}
         kind={props.kind}
         defaultMonth={props.defaultMonth}
+        campaigns={props.campaigns}
         pending={mapping.isPending}
         error={mapping.isError ? mapping.error : null}
         onSubmit={(b) => mapping.mutate(b)}

@@ -1,5 +1,4 @@
 import { useMemo, useState, type HTMLAttributes, type ReactNode } from 'react';
-import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
   Button,
@@ -24,9 +23,7 @@ import {
   type ImportMappingRequest,
   type ProjectImport,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
-import { campaignsKey } from '../../features/campaigns/model';
-import { api, errorText } from '../../lib/api-client';
+import { errorText } from '../../lib/api-client';
 import { defaultAmountUnit } from './model';
 
 /** The Select's value for 不导入 (a Select shows its placeholder for null). */
@@ -39,12 +36,20 @@ const monthText = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月
  * it feeds, plus the options the columns do not tell (unit, year, period,
  * month). Confirming sends the mapping; the server then checks every row.
  */
+/** "三个一批" periods as the page that uses the wizard loaded them */
+export interface CampaignChoices {
+  list: Array<{ id: number; number: number; name: string }> | undefined;
+  loading: boolean;
+}
+
 export function MappingStep(props: {
   imp: ProjectImport;
   layout: ImportLayout;
   kind: ImportKind;
   /** the report page's month, for rows without a 月份 column */
   defaultMonth?: string | undefined;
+  /** the periods a 项目类别 column's batches may go to (project import) */
+  campaigns?: CampaignChoices | undefined;
   pending: boolean;
   error: unknown;
   onSubmit: (body: ImportMappingRequest) => void;
@@ -53,7 +58,6 @@ export function MappingStep(props: {
   again: ReactNode;
 }) {
   const { imp, layout, kind } = props;
-  const me = useMe();
   const narrow = !Grid.useBreakpoint().md;
   const projects = kind === 'projects';
   const confirmed = imp.options;
@@ -77,12 +81,7 @@ export function MappingStep(props: {
   const [campaignChoice, setCampaignChoice] = useState<number | null | undefined>(undefined);
 
   const categoryMapped = Object.values(fields).includes('category');
-  const campaigns = useQuery({
-    queryKey: campaignsKey(me.activeRegionCode),
-    queryFn: api.campaigns.list,
-    enabled: projects,
-    staleTime: 60_000,
-  });
+  const campaigns = { data: props.campaigns?.list, isLoading: props.campaigns?.loading ?? false };
   const titleCampaign =
     layout.titleCampaign === null
       ? undefined

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { App, Breadcrumb, Button, Card, Flex, Typography } from 'antd';
 import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
 import { useMe } from '../../app/auth';
+import { campaignsKey } from '../campaigns/model';
 import { ImportWizard } from '../../components/import-wizard/ImportWizard';
 import { projectTexts } from '../../components/import-wizard/model';
 import { PageHeader } from '../../components/PageHeader';
@@ -16,6 +18,11 @@ export default function ProjectImportPage() {
   const me = useMe();
   const { id: idParam } = useParams();
   const id = idParam !== undefined && /^\d+$/.test(idParam) ? Number(idParam) : null;
+  const campaigns = useQuery({
+    queryKey: campaignsKey(me.activeRegionCode),
+    queryFn: api.campaigns.list,
+    staleTime: 60_000,
+  });
   const navigate = useNavigate();
   const { message } = App.useApp();
   const [downloading, setDownloading] = useState(false);
@@ -93,6 +100,7 @@ export default function ProjectImportPage() {
         texts={projectTexts}
         id={id}
         queryKey={['projects', me.activeRegionCode, 'imports']}
+        campaigns={{ list: campaigns.data, loading: campaigns.isLoading }}
         writtenKey={WRITTEN_KEY}
         path="/projects/import"
         help={help}
