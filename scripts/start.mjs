@@ -37,10 +37,23 @@ if (stale(serverBundle, ['apps/server/src', contracts])) await buildServer(root)
 
 if (process.argv.includes('--build-only')) process.exit(0);
 
-const server = spawn(process.execPath, ['--enable-source-maps', serverBundle], {
-  stdio: 'inherit',
-  cwd: root,
-  env: { XIANGMU_WEB_DIST: join(root, 'apps/web/dist'), ...process.env },
-});
+// V8 otherwise lets garbage grow the heap towards a quarter of the machine's
+// memory: a 100 000-row import peaked at 770 MB RSS with 60 MB live
+// (bench/README.md). A budget makes it collect sooner; raise it for
+// province-wide imports, whose existing-project lookup grows with the scope.
+const heapMb = process.env.XIANGMU_MAX_HEAP_MB ?? '384';
+if (!/^\d+$/.test(heapMb) || Number(heapMb) < 128) {
+  console.error(`XIANGMU_MAX_HEAP_MB 应为不小于128的整数（MB），当前为"${heapMb}"`);
+  process.exit(2);
+}
+const server = spawn(
+  process.execPath,
+  ['--enable-source-maps', `--max-old-space-size=${heapMb}`, serverBundle],
+  {
+    stdio: 'inherit',
+    cwd: root,
+    env: { XIANGMU_WEB_DIST: join(root, 'apps/web/dist'), ...process.env },
+  },
+);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
 server.on('exit', (code) => process.exit(code ?? 0));

@@ -62,6 +62,8 @@ const CHUNK = 2000;
  */
 const YIELD_EVERY = 100;
 const SAMPLE_ROWS = 3;
+/** a ledger has tens of columns; more is a sheet that is not one (and a huge mapping step) */
+const MAX_COLUMNS = 300;
 
 const uploadDir = () => join(tmpdir(), 'xiangmu-imports');
 
@@ -190,8 +192,9 @@ async function layoutOf<F extends string>(
   head: SheetHead,
   samples: LedgerRow[],
 ): Promise<ImportLayout> {
+  // the headings as the layout keeps them, so the mapping step finds the same signature
   const signature = signatureOf(
-    head.columns.map((c) => ({ index: c.index, header: headingOf(c) })),
+    head.columns.map((c) => ({ index: c.index, header: headingOf(c).slice(0, 100) })),
   );
   const saved = await db
     .selectFrom('import_mappings')
@@ -214,7 +217,7 @@ async function layoutOf<F extends string>(
     columns: head.columns.map((c) => ({
       index: c.index,
       letter: columnLetter(c.index),
-      header: headingOf(c),
+      header: headingOf(c).slice(0, 100),
       samples: samples.map((r) => sampleText(r.cells[c.index])).filter(Boolean),
       field: remembered?.has(c.index)
         ? (remembered.get(c.index) ?? null)
@@ -289,6 +292,10 @@ export async function receiveUpload<F extends string>(
   let failure: string | null = null;
   try {
     const { head, samples } = await readHead(path, def.layout);
+    if (head.columns.length > MAX_COLUMNS)
+      throw new Error(
+        `表头有${head.columns.length}列，超过${MAX_COLUMNS}列，请删除多余的列后再上传`,
+      );
     layout = await layoutOf(db, def, actor.activeRegionCode, head, samples);
   } catch (err) {
     failure = err instanceof Error ? err.message : String(err);

@@ -445,6 +445,20 @@ describe('the mapping step', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('a sheet of 400 columns is refused as a whole, with the reason', async () => {
+    const header = [
+      '项目名称',
+      '建设单位',
+      '总投资',
+      ...Array.from({ length: 397 }, (_, i) => `列${i}`),
+    ];
+    const imp = await uploadOnly(await xlsx([header, ['宽表项目', '某公司', 1]]));
+    expect([imp.status, imp.failure]).toEqual([
+      'failed',
+      '表头有400列，超过300列，请删除多余的列后再上传',
+    ]);
+  });
+
   it('going back from the preview re-checks the file with the new mapping', async () => {
     const imp = await uploadOnly(await shape('返回修改项目', '简介文字'));
     await mapping(imp.id, { columns: [] });
