@@ -315,26 +315,37 @@ function ImportDetail(
     );
   else if ((d.status === 'mapping' || isEditing) && d.layout)
     body = (
-      <MappingStep
-        key={`${d.id}-${isEditing}`}
-        imp={d}
-        layout={d.layout}
-        kind={props.kind}
-        defaultMonth={props.defaultMonth}
-        campaigns={props.campaigns}
-        pending={mapping.isPending}
-        error={mapping.isError ? mapping.error : null}
-        onSubmit={(b) => mapping.mutate(b)}
-        onCancel={
-          isEditing
-            ? () => {
-                mapping.reset();
-                setEditing(false);
-              }
-            : undefined
-        }
-        again={again}
-      />
+      <>
+        {d.status === 'mapping' && d.failure && (
+          <Alert
+            type="warning"
+            showIcon
+            title={d.failure}
+            data-testid="import-interrupted"
+            style={{ marginBottom: 16 }}
+          />
+        )}
+        <MappingStep
+          key={`${d.id}-${isEditing}`}
+          imp={d}
+          layout={d.layout}
+          kind={props.kind}
+          defaultMonth={props.defaultMonth}
+          campaigns={props.campaigns}
+          pending={mapping.isPending}
+          error={mapping.isError ? mapping.error : null}
+          onSubmit={(b) => mapping.mutate(b)}
+          onCancel={
+            isEditing
+              ? () => {
+                  mapping.reset();
+                  setEditing(false);
+                }
+              : undefined
+          }
+          again={again}
+        />
+      </>
     );
   else if (d.status === 'mapping')
     // an import without a layout cannot be mapped: only a new upload helps
@@ -342,8 +353,9 @@ function ImportDetail(
       <Alert type="warning" showIcon title="该导入记录缺少表头信息，请重新上传" action={again} />
     );
   else if (d.status === 'validating' || d.status === 'applying') {
-    const total = d.status === 'applying' ? d.createRows + d.updateRows : d.totalRows;
-    const done = d.status === 'applying' ? d.appliedRows : d.processedRows;
+    // the apply is one transaction: there is nothing to count until it commits
+    const total = d.status === 'applying' ? null : d.totalRows;
+    const done = d.processedRows;
     const known = total !== null && total > 0;
     const percent = known ? Math.min(100, Math.floor((done / total) * 100)) : 100;
     body = (
@@ -356,7 +368,7 @@ function ImportDetail(
         />
         <Typography.Text type="secondary">
           {d.status === 'applying'
-            ? `正在写入${texts.target}…${known ? `已写入 ${done} / ${total} 行。` : ''}`
+            ? `正在一次性写入${texts.target}（${d.createRows + d.updateRows} 行，全部成功或全部不写）…`
             : total === null
               ? `正在读取文件，已读取 ${done} 行…`
               : `正在校验：${done} / ${total} 行。`}
