@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainName } from './text';
 
 /**
  * The import wizard shared by every spreadsheet import (docs/adr/0013):
@@ -167,7 +168,8 @@ export const importApplyRequest = z.strictObject({
   /** new 包保领导 spellings mapped to names already in use */
   leaders: z
     .array(
-      z.strictObject({ name: z.string().min(1).max(100), leaderName: z.string().min(1).max(100) }),
+      // the name written onto the projects: the same rule as the form's 包保领导
+      z.strictObject({ name: z.string().min(1).max(100), leaderName: plainName(30) }),
     )
     .max(1000)
     .optional(),

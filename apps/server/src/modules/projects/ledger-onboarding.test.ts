@@ -502,6 +502,11 @@ describe('the mapping step', () => {
     ]);
     expect(imp.preview.knownLeaders).toContain('王建国');
     const before = await ctx.countRows('departments');
+    // a hostile spelling to map onto is refused like the form's 包保领导
+    const hostile = await apply(imp.id, {
+      leaders: [{ name: '王 建国', leaderName: '<img src=x>' }],
+    });
+    expect([hostile.status, hostile.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     const res = await apply(imp.id, {
       departments: [{ name: '经开区发改统计局', departmentId: existing.id }],
       leaders: [{ name: '王 建国', leaderName: '王建国' }],
