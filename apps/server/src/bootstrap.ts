@@ -2,38 +2,21 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { auditRoutes, recordAudit } from './modules/audit';
 import { systemActor } from './modules/access';
-import {
-  authenticate,
-  authRoutes,
-  purgeSessionsJob,
-  SessionCache,
-  type LoginThrottle,
-} from './modules/auth';
+import { authenticate, authRoutes, SessionCache, type LoginThrottle } from './modules/auth';
 import { calendarRoutes, onCalendarChanged } from './modules/calendar';
-import { attachmentRoutes, purgeAttachmentsJob } from './modules/attachments';
-import { settleImportsJob } from './modules/imports';
+import { attachmentRoutes } from './modules/attachments';
 import { campaignRoutes } from './modules/campaigns';
-import { dashboardRoutes, snapshotLibraryJob } from './modules/dashboard';
+import { dashboardRoutes } from './modules/dashboard';
 import { briefingRoutes } from './modules/briefings';
 import { jobRoutes } from './modules/jobs';
-import {
-  ensureDefaultTemplates,
-  milestoneRoutes,
-  rateMilestonesJob,
-  recomputeDueDates,
-} from './modules/milestones';
+import { ensureDefaultTemplates, milestoneRoutes, recomputeDueDates } from './modules/milestones';
 import { problemRoutes } from './modules/problems';
 import { projectRoutes } from './modules/projects';
 import { ensureOfficialRegions, regionRoutes } from './modules/regions';
 import { reportRoutes } from './modules/reports';
 import { userRoutes } from './modules/users';
 import { enterpriseRoutes } from './modules/enterprises';
-import {
-  open311Routes,
-  recomputeTicketDueTimes,
-  ticketDeadlinesJob,
-  ticketRoutes,
-} from './modules/tickets';
+import { open311Routes, recomputeTicketDueTimes, ticketRoutes } from './modules/tickets';
 import { openDatabase, type DatabaseOptions } from './platform/database/db';
 import { migrateToLatest } from './platform/database/migrate';
 import { ensureFirstAdmin } from './platform/database/seeds/admin';
@@ -44,6 +27,7 @@ import { seedDemoReports } from './platform/database/seeds/demo-reports';
 import { seedDemoTickets } from './platform/database/seeds/demo-tickets';
 import { buildApp } from './platform/http/app';
 import { JobRunner } from './platform/jobs/runner';
+import { registerJobs } from './job-registry';
 
 export interface XiangmuOptions {
   database: DatabaseOptions;
@@ -94,12 +78,7 @@ export async function createXiangmu(opts: XiangmuOptions) {
   try {
     const prepared = await prepareDatabase(db, opts);
     const jobs = new JobRunner(db, opts.logger, opts.jobPollMs);
-    jobs.register(purgeSessionsJob);
-    jobs.register(purgeAttachmentsJob);
-    jobs.register(settleImportsJob);
-    jobs.register(rateMilestonesJob);
-    jobs.register(snapshotLibraryJob);
-    jobs.register(ticketDeadlinesJob);
+    registerJobs(jobs);
     onCalendarChanged(recomputeDueDates);
     onCalendarChanged(recomputeTicketDueTimes);
     await jobs.ensureSchedules();

@@ -1,6 +1,6 @@
 // A job worker on its own, for a PostgreSQL server deployment
 // (XIANGMU_WORKER=off on the API processes, one or more of these beside them).
-import { purgeSessionsJob } from '../modules/auth';
+import { registerJobs } from '../job-registry';
 import { loadConfig } from '../platform/config/config';
 import { openDatabase } from '../platform/database/db';
 import { migrateToLatest } from '../platform/database/migrate';
@@ -17,7 +17,7 @@ if (!config.databaseUrl) {
 const handle = await openDatabase({ url: config.databaseUrl, poolSize: 2 });
 await migrateToLatest(handle.db);
 const runner = new JobRunner(handle.db, log);
-runner.register(purgeSessionsJob);
+registerJobs(runner);
 await runner.ensureSchedules();
 runner.start();
 log.info('任务进程已启动');
