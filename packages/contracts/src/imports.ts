@@ -186,8 +186,6 @@ export const projectImport = z.object({
   /** data rows found so far / in all (known once the file is read) */
   processedRows: z.number(),
   totalRows: z.number().nullable(),
-  /** rows written so far by the apply step */
-  appliedRows: z.number(),
   validRows: z.number(),
   createRows: z.number(),
   updateRows: z.number(),

@@ -86,7 +86,6 @@ interface ImportRecord {
   status: ImportStatus;
   processed_rows: number;
   total_rows: number | null;
-  applied_rows: number;
   valid_rows: number;
   create_rows: number;
   update_rows: number;
@@ -112,7 +111,6 @@ export function presentImport(r: ImportRecord): ProjectImport {
     status: r.status,
     processedRows: r.processed_rows,
     totalRows: r.total_rows,
-    appliedRows: r.applied_rows,
     validRows: r.valid_rows,
     createRows: r.create_rows,
     updateRows: r.update_rows,
@@ -776,7 +774,6 @@ export async function applyStaged(
         .set({
           status: 'applied',
           applied_at: new Date(),
-          applied_rows: imp.create_rows + imp.update_rows,
           file_path: null,
         })
         .where('id', '=', id)

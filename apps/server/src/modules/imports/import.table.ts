@@ -20,7 +20,6 @@ export interface ProjectImportTable {
   update_rows: Generated<number>;
   unchanged_rows: Generated<number>;
   rejected_rows: Generated<number>;
-  applied_rows: Generated<number>;
   errors: Json;
   warnings: Json;
   warning_rows: Generated<number>;

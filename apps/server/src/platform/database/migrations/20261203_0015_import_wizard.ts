@@ -17,7 +17,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN preview jsonb,
       ADD COLUMN warnings jsonb NOT NULL DEFAULT '[]',
       ADD COLUMN warning_rows integer NOT NULL DEFAULT 0,
-      ADD COLUMN applied_rows integer NOT NULL DEFAULT 0,
       ADD COLUMN file_path text,
       -- the last sign of life of a validation or an apply: a stale one was interrupted
       ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
