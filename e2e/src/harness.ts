@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import type ExcelJS from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'e2e/artifacts');
@@ -211,6 +211,19 @@ export function watchErrors(page: Page): string[] {
       errors.push(`console: ${m.text()}`);
   });
   return errors;
+}
+
+/**
+ * Tracks the page's requests that have not finished, for a failure message:
+ * it tells a request the server never answered from a click that sent none.
+ */
+export function pendingRequests(page: Page): () => string[] {
+  const open = new Map<Request, number>();
+  page.on('request', (r) => open.set(r, Date.now()));
+  for (const done of ['requestfinished', 'requestfailed'] as const)
+    page.on(done, (r) => open.delete(r));
+  return () =>
+    [...open].map(([r, t]) => `${r.method()} ${new URL(r.url()).pathname} (${Date.now() - t} ms)`);
 }
 
 /** Signs in through the login form. */
