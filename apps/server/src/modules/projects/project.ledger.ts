@@ -42,6 +42,8 @@ export const ledgerColumns = [
 ] as const;
 
 const BATCH = 1000;
+/** batches in flight: with one, the writer waited 0.5 s of 1.5 s for PostgreSQL (20 000 rows) */
+const PREFETCH = 3;
 const yi = (wan: string) => Number(wanToYi(wan));
 
 const MONEY_FORMAT = '0.00##';
@@ -124,13 +126,19 @@ export async function exportLedger(
       from < ids.length
         ? repo.ledgerRows(db, actor.scopePath, ids.slice(from, from + BATCH))
         : Promise.resolve([]);
-    let next = batch(0);
+    // on PostgreSQL the next batches are read (on other pool connections)
+    // while this one is written; a failure is seen when its batch is
+    // awaited, not as an unhandled rejection
+    const ahead: Array<ReturnType<typeof batch>> = [];
+    const fetch = (from: number) => {
+      const b = batch(from);
+      b.catch(() => {});
+      ahead.push(b);
+    };
+    for (let k = 0; k < PREFETCH; k++) fetch(k * BATCH);
     for (let from = 0; from < ids.length; from += BATCH) {
-      const rows = await next;
-      // on PostgreSQL the next batch is read while this one is written (its
-      // failure is seen when it is awaited, not as an unhandled rejection)
-      next = batch(from + BATCH);
-      next.catch(() => {});
+      const rows = await ahead.shift()!;
+      fetch(from + PREFETCH * BATCH);
       for (const p of rows) {
         const row = ws.addRow({
           seq: ++seq,
