@@ -220,8 +220,8 @@ export function watchErrors(page: Page): string[] {
 export function pendingRequests(page: Page): () => string[] {
   const open = new Map<Request, number>();
   page.on('request', (r) => open.set(r, Date.now()));
-  for (const done of ['requestfinished', 'requestfailed'] as const)
-    page.on(done, (r) => open.delete(r));
+  page.on('requestfinished', (r) => open.delete(r));
+  page.on('requestfailed', (r) => open.delete(r));
   return () =>
     [...open].map(([r, t]) => `${r.method()} ${new URL(r.url()).pathname} (${Date.now() - t} ms)`);
 }
