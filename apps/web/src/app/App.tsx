@@ -3,7 +3,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router';
 import { ApiError, errorText } from '../lib/api-client';
-import { AuthProvider } from './auth';
+import { AuthProvider } from '../session';
 import { AppRoutes } from './router';
 import { appTheme } from './theme';
 

@@ -2,7 +2,7 @@ import { Suspense, useState } from 'react';
 import { Button, Drawer, Flex, Grid, Layout, Menu, Spin, Typography, theme } from 'antd';
 import { MenuOutlined } from '@ant-design/icons';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { useMe } from './auth';
+import { useMe } from '../session';
 import {
   menuItemsFor,
   PROJECTS_MENU_KEY,

@@ -4,7 +4,7 @@ import { App, TreeSelect } from 'antd';
 import { EnvironmentOutlined } from '@ant-design/icons';
 import { api, errorText } from '../lib/api-client';
 import { buildRegionTree } from '../lib/regions';
-import { useAuth, useMe } from './auth';
+import { useAuth, useMe } from '../session';
 
 /**
  * Header region switcher. The choices come from GET /api/me/regions — the

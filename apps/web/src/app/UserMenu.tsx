@@ -3,7 +3,7 @@ import { KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import { roleLabels } from '@xiangmu/contracts';
 import { errorText } from '../lib/api-client';
-import { useAuth, useMe } from './auth';
+import { useAuth, useMe } from '../session';
 
 /** Header dropdown: 个人资料, 修改密码, 退出登录. */
 export function UserMenu({ compact }: { compact: boolean }) {

@@ -1,10 +1,7 @@
 import type { ReactNode } from 'react';
 import { Button, Result } from 'antd';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { useAuth } from './auth';
-import { mayOpen, type NavPage } from './nav';
-
-export const FORCED_PASSWORD_PATH = '/change-password';
+import { FORCED_PASSWORD_PATH, mayOpen, useAuth, type NavPage } from '../session';
 
 /**
  * Signed-in pages. Without a session → /login (remembering where to return);

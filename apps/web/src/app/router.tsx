@@ -1,8 +1,8 @@
 import { lazy } from 'react';
 import { Route, Routes } from 'react-router';
 import { AppLayout } from './AppLayout';
-import { GuestOnly, FORCED_PASSWORD_PATH, NotFound, RequireAuth, RequireRole } from './guards';
-import { pages, type NavPage } from './nav';
+import { FORCED_PASSWORD_PATH, pages, type NavPage } from '../session';
+import { GuestOnly, NotFound, RequireAuth, RequireRole } from './guards';
 import { PROJECT_MANAGERS } from '../features/projects/model';
 import { REPORT_IMPORTERS } from '../features/reports/model';
 import { TICKET_CREATORS } from '../features/tickets/model';

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { TreeSelect } from 'antd';
 import type { Region, RegionLevel } from '@xiangmu/contracts';
-import { useRegions } from '../lib/queries';
+import { useRegions } from '../session';
 import { buildRegionTree } from '../lib/regions';
 
 interface Props {

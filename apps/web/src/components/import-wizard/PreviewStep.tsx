@@ -20,7 +20,7 @@ import {
   type ProjectImport,
   type ProjectStage,
 } from '@xiangmu/contracts';
-import { useDepartments } from '../../lib/queries';
+import { useDepartments } from '../../session';
 import { errorText } from '../../lib/api-client';
 import type { ImportTexts } from './model';
 

@@ -19,13 +19,12 @@ import {
 import { ReloadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { auditActionLabels, type AuditEntry } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe, useRegions } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { emptyLocale, QueryError } from '../../components/QueryState';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { api, type AuditListQuery } from '../../lib/api-client';
 import { formatDateTime, prettyJson } from '../../lib/format';
-import { useRegions } from '../../lib/queries';
 import { regionNames } from '../../lib/regions';
 
 const entityTypeLabels: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { Alert, Button, Flex } from 'antd';
 import { useNavigate } from 'react-router';
-import { useAuth, useMe } from '../../app/auth';
+import { useAuth, useMe } from '../../session';
 import { AuthFrame } from './AuthFrame';
 import { PasswordChangeForm } from './PasswordChangeForm';
 

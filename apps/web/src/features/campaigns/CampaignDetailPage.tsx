@@ -30,7 +30,7 @@ import {
   type BatchKind,
   type CampaignEntry,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { QueryError, emptyLocale } from '../../components/QueryState';
 import { api, errorText, isApiError, type CampaignDetail } from '../../lib/api-client';
 import { StageTag } from '../projects/tags';

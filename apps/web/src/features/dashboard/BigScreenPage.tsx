@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, ConfigProvider, Flex, Spin, theme } from 'antd';
 import { FullscreenOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useNavigate, useSearchParams } from 'react-router';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { errorText } from '../../lib/api-client';
 import { yiFixed } from '../projects/model';
 import { dashboardApi } from './api';

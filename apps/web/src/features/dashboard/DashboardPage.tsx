@@ -26,11 +26,10 @@ import {
 } from '@ant-design/icons';
 import { batchKindLabels, type RankingIndicator } from '@xiangmu/contracts';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { useMe } from '../../app/auth';
+import { useMe, useRegions } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
 import { errorText, saveBlob } from '../../lib/api-client';
-import { useRegions } from '../../lib/queries';
 import { yiFixed } from '../projects/model';
 import { dashboardApi, type Dashboard, type MapPoints, type Ranking } from './api';
 import { clustersOption, mapOption, monthsOption, regionsOption, stagesOption } from './charts';

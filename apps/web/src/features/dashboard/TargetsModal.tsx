@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Alert, Input, Modal, Skeleton, Table, Typography } from 'antd';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { errorText, isApiError } from '../../lib/api-client';
 import { yiFixed, yiInputToWan } from '../projects/model';
 import { dashboardApi, type InvestmentTarget } from './api';

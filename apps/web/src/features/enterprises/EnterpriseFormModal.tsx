@@ -11,7 +11,7 @@ import {
   type Enterprise,
   type EnterpriseSize,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { api, errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';

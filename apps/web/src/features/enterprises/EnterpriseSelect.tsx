@@ -1,4 +1,4 @@
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { SearchSelect } from '../../components/SearchSelect';
 import { enterpriseKeys, enterprisesApi } from './api';
 

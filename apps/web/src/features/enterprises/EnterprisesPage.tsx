@@ -14,7 +14,7 @@ import {
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router';
 import { enterpriseSizeLabels, type Enterprise } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { emptyLocale, QueryError } from '../../components/QueryState';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';

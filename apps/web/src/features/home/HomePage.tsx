@@ -2,8 +2,7 @@ import { Card, Col, Descriptions, Empty, Row, Tag, Typography } from 'antd';
 import { EnvironmentOutlined } from '@ant-design/icons';
 import { roleLabels } from '@xiangmu/contracts';
 import { Link } from 'react-router';
-import { useMe } from '../../app/auth';
-import { mayOpen, pages } from '../../app/nav';
+import { mayOpen, pages, useMe } from '../../session';
 
 function greeting(hour: number): string {
   if (hour < 6) return '夜深了';

@@ -3,7 +3,7 @@ import { Alert, Card, DatePicker, Empty, Flex, Grid, Segmented, Skeleton, Typogr
 import { useSearchParams } from 'react-router';
 import dayjs, { type Dayjs } from 'dayjs';
 import { milestoneStatusLabels, milestoneStatuses, type MilestoneStatus } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';

@@ -25,7 +25,7 @@ import {
 } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { type Milestone, type MilestoneStatus, type Project } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { QueryError } from '../../components/QueryState';
 import { errorText, isApiError } from '../../lib/api-client';
 import { milestonesApi } from './api';

@@ -23,7 +23,7 @@ import {
   type Milestone,
   type MilestoneStatus,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
 import { milestonesApi, type MilestoneListParams } from './api';

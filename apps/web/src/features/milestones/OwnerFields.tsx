@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Form, Input, Select, type FormInstance } from 'antd';
 import { plainName, roleLabels, type MilestoneOwner, type Role } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { errorText } from '../../lib/api-client';
 import { zodRule } from '../../lib/forms';
 import { milestonesApi } from './api';

@@ -18,7 +18,7 @@ import { CheckOutlined, EditOutlined, EyeOutlined, RollbackOutlined } from '@ant
 import { Link } from 'react-router';
 import dayjs from 'dayjs';
 import { problemEventLabels, type Problem } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { QueryError } from '../../components/QueryState';
 import { formatDateTime } from '../../lib/format';
 import { PhotoThumbs } from '../reports/Photos';

@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Empty, Flex, Segmented, Skeleton, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { Project } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { QueryError } from '../../components/QueryState';
 import { problemsApi } from './api';
 import { canManageProblems, problemKeys } from './model';

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { App, Button, Card, Col, Descriptions, Form, Input, Row, Tabs, Tag } from 'antd';
 import { useSearchParams } from 'react-router';
 import { phone, plainName, roleLabels } from '@xiangmu/contracts';
-import { useAuth, useMe } from '../../app/auth';
+import { useAuth, useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { api, errorText } from '../../lib/api-client';
 import { applyFieldIssues, emptyToNull, zodRule } from '../../lib/forms';

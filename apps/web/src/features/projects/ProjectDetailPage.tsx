@@ -23,7 +23,7 @@ import {
   type Project,
   type StageEvent,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { QueryError } from '../../components/QueryState';
 import { api, isApiError } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';

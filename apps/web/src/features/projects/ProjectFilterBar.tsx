@@ -12,7 +12,7 @@ import {
   type ProjectStage,
 } from '@xiangmu/contracts';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
-import { useDepartments } from '../../lib/queries';
+import { useDepartments } from '../../session';
 import { moreFilterCount, type ProjectFilters } from './filters';
 import { wanNotGreater, yiInputProblem, yiInputToWan } from './model';
 

@@ -29,11 +29,10 @@ import {
   projectLevels,
   type Project,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useDepartments, useMe, useRegions } from '../../session';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { api, errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
-import { useDepartments, useRegions } from '../../lib/queries';
 import { ConflictModal, type Conflict } from './ConflictModal';
 import { changedFields, toFormValues, toRequest, type ProjectFormValues } from './form-values';
 import { wanNotGreater, yiInputProblem, yiInputToWan } from './model';

@@ -3,7 +3,7 @@ import { App, Breadcrumb, Button, Card, Flex, Typography } from 'antd';
 import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { campaignsKey } from '../campaigns/model';
 import { ImportWizard } from '../../components/import-wizard/ImportWizard';
 import { projectTexts } from '../../components/import-wizard/model';

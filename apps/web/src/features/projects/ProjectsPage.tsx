@@ -30,7 +30,7 @@ import {
 } from '@ant-design/icons';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { formatYi, type Project } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
 import { api, errorText, saveBlob } from '../../lib/api-client';

@@ -9,7 +9,7 @@ import {
   type Role,
 } from '@xiangmu/contracts';
 
-/** Mirrors the server's permission table (project.manage; project.read is in app/nav.tsx). */
+/** Mirrors the server's permission table (project.manage; project.read is in session/pages.tsx). */
 export const PROJECT_MANAGERS: readonly Role[] = ['city_admin', 'district_admin'];
 export const canManageProjects = (role: Role) => PROJECT_MANAGERS.includes(role);
 /** GET /api/departments (department.read) */

@@ -17,12 +17,11 @@ import {
 } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import { plainName, regionLevelLabels, type Region, type RegionLevel } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe, useRegions } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { emptyLocale, QueryError } from '../../components/QueryState';
 import { api, errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
-import { useRegions } from '../../lib/queries';
 import { childGridLevel, type GridLevel } from '../../lib/regions';
 
 interface Row extends Region {

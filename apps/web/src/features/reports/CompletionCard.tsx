@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Flex, Grid, Skeleton, Table, Typography, type TableColumnsType } from 'antd';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { QueryError } from '../../components/QueryState';
 import { yiFixed } from '../projects/model';
 import { reportsApi, type RegionCompletion } from './api';

@@ -18,7 +18,7 @@ import {
 } from 'antd';
 import { LockOutlined, UnlockOutlined } from '@ant-design/icons';
 import { plainText } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { QueryError } from '../../components/QueryState';
 import { errorText } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';

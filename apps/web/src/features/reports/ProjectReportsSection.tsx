@@ -22,7 +22,7 @@ import {
   type MonthlyReport,
   type Project,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { QueryError } from '../../components/QueryState';
 import { formatDateTime } from '../../lib/format';
 import { reportsApi, type ProjectMonth } from './api';

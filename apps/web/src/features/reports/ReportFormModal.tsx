@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { Alert, App, Descriptions, Form, Grid, Input, Modal, Select, Typography } from 'antd';
 import { plainText, reportDeadline, type Attachment, type MonthlyReport } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { reportsApi } from './api';

@@ -3,7 +3,7 @@ import { App, Breadcrumb, Button, Card, DatePicker, Flex, Typography } from 'ant
 import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import dayjs from 'dayjs';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { ImportWizard } from '../../components/import-wizard/ImportWizard';
 import { reportTexts } from '../../components/import-wizard/model';
 import { PageHeader } from '../../components/PageHeader';

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { App, Button, Upload } from 'antd';
 import { CameraOutlined } from '@ant-design/icons';
 import type { TicketDetail } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { isOpenStatus } from './model';
 import { MAX_TICKET_PHOTOS, uploadTicketPhotos, type UploadProgress } from './TicketPhotos';
 

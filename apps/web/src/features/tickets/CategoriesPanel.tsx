@@ -26,7 +26,7 @@ import {
   type TicketSource,
   type TicketTimeLimit,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { emptyLocale, QueryError } from '../../components/QueryState';
 import { errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';

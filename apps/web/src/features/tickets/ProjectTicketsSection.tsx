@@ -3,7 +3,7 @@ import { Button, Card, Empty, Flex, List, Skeleton, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import type { Project } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { QueryError } from '../../components/QueryState';
 import { ticketsApi } from './api';
 import { intakeSources, ticketKeys } from './model';

@@ -10,7 +10,7 @@ import {
   type TicketDetail,
   type TicketRating,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { ticketsApi, type TicketStep } from './api';

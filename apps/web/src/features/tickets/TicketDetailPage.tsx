@@ -29,7 +29,7 @@ import {
   type TicketDetail,
   type TicketEvent,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { QueryError } from '../../components/QueryState';
 import { isApiError } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';

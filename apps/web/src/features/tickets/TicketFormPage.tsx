@@ -10,7 +10,7 @@ import {
   ticketTimeLimitLabel,
   type TicketSource,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { SearchSelect } from '../../components/SearchSelect';

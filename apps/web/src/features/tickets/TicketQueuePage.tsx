@@ -8,7 +8,7 @@ import {
   type Role,
   type TicketQueueTab,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
 import { ticketsApi } from './api';

@@ -24,7 +24,7 @@ import {
   type TicketUnitStats,
 } from '@xiangmu/contracts';
 import type { Dayjs } from 'dayjs';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { emptyLocale, QueryError } from '../../components/QueryState';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';

@@ -24,12 +24,11 @@ import {
   ticketStatuses,
   ticketStatusLabels,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useDepartments, useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { errorText, saveBlob } from '../../lib/api-client';
-import { useDepartments } from '../../lib/queries';
 import { canReadDepartments } from '../projects/model';
 import { ticketsApi, type TicketFilters, type TicketListParams } from './api';
 import { positiveParam, ticketKeys, TICKET_CREATORS, TICKET_EXPORTERS } from './model';

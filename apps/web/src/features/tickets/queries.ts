@@ -1,8 +1,7 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { ticketTimeLimitLabel, type TicketCategory, type TicketSource } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
-import { useDepartments, useRegions } from '../../lib/queries';
+import { useDepartments, useMe, useRegions } from '../../session';
 import { ticketsApi } from './api';
 import { ticketKeys } from './model';
 

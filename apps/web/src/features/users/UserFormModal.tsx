@@ -10,11 +10,10 @@ import {
   type Role,
   type User,
 } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useDepartments, useMe, useRegions } from '../../session';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { api, errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, emptyToNull, zodRule } from '../../lib/forms';
-import { useDepartments, useRegions } from '../../lib/queries';
 
 interface Values {
   username: string;

@@ -18,7 +18,7 @@ import {
 } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { roleLabels, roles, type Role, type User } from '@xiangmu/contracts';
-import { useMe } from '../../app/auth';
+import { useMe } from '../../session';
 import { InitialPasswordModal, type IssuedPassword } from '../../components/InitialPasswordModal';
 import { PageHeader } from '../../components/PageHeader';
 import { emptyLocale, QueryError } from '../../components/QueryState';

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { RegionLevel } from '@xiangmu/contracts';
-import { useAuth } from '../app/auth';
-import { api } from './api-client';
+import { api } from '../lib/api-client';
+import { useAuth } from './auth';
 
 /**
  * Shared lists. Keys carry the active region: every list the API returns is
