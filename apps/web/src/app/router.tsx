@@ -3,6 +3,9 @@ import { Route, Routes } from 'react-router';
 import { AppLayout } from './AppLayout';
 import { FORCED_PASSWORD_PATH, pages, type NavPage } from '../session';
 import { GuestOnly, NotFound, RequireAuth, RequireRole } from './guards';
+// The shell may reach into a feature by path: pages for lazy loading, and the role
+// lists of the sub-pages from the features' light model files (not their indexes,
+// which re-export sections a page loads on demand).
 import { PROJECT_MANAGERS } from '../features/projects/model';
 import { REPORT_IMPORTERS } from '../features/reports/model';
 import { TICKET_CREATORS } from '../features/tickets/model';

@@ -1,5 +1,8 @@
 import dayjs from 'dayjs';
 
+/** The API's dates (dayjs format). */
+export const DATE = 'YYYY-MM-DD';
+
 export const formatDateTime = (iso: string | null | undefined): string =>
   iso ? dayjs(iso).format('YYYY-MM-DD HH:mm:ss') : '—';
 

@@ -27,8 +27,8 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
 import { ApiError, errorText } from '../../lib/api-client';
 import { zodRule } from '../../lib/forms';
-import { milestonesApi, type CalendarYear } from '../milestones/api';
-import { DATE, milestoneKeys } from '../milestones/model';
+import { type CalendarYear, milestoneKeys, milestonesApi } from '../milestones';
+import { DATE } from '../../lib/format';
 
 type Kind = CalendarDay['kind'];
 

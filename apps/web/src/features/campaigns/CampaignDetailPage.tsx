@@ -33,7 +33,7 @@ import {
 import { useMe } from '../../session';
 import { QueryError, emptyLocale } from '../../components/QueryState';
 import { api, errorText, isApiError, type CampaignDetail } from '../../lib/api-client';
-import { StageTag } from '../projects/tags';
+import { StageTag } from '../projects';
 import { batchStages, canLockBatch, canManageEntries, isRunning, percent } from './model';
 
 type RegionRow = CampaignDetail['regions'][number] & {

@@ -5,7 +5,7 @@ import { FullscreenOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useMe } from '../../session';
 import { errorText } from '../../lib/api-client';
-import { yiFixed } from '../projects/model';
+import { yiFixed } from '../../lib/money';
 import { dashboardApi } from './api';
 import { mapOption, monthsOption, regionsOption } from './charts';
 import { EChart } from './EChart';

@@ -30,7 +30,7 @@ import { useMe, useRegions } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
 import { errorText, saveBlob } from '../../lib/api-client';
-import { yiFixed } from '../projects/model';
+import { yiFixed } from '../../lib/money';
 import { dashboardApi, type Dashboard, type MapPoints, type Ranking } from './api';
 import { clustersOption, mapOption, monthsOption, regionsOption, stagesOption } from './charts';
 import { EChart } from './EChart';

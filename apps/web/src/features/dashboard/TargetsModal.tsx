@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Alert, Input, Modal, Skeleton, Table, Typography } from 'antd';
 import { useMe } from '../../session';
 import { errorText, isApiError } from '../../lib/api-client';
-import { yiFixed, yiInputToWan } from '../projects/model';
+import { yiFixed, yiInputToWan } from '../../lib/money';
 import { dashboardApi, type InvestmentTarget } from './api';
 import { dashboardKeys } from './model';
 

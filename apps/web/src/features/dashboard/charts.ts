@@ -1,6 +1,6 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import type { RankingIndicator } from '@xiangmu/contracts';
-import { yiFixed } from '../projects/model';
+import { yiFixed } from '../../lib/money';
 import type { Dashboard, MapPoints, Ranking } from './api';
 import { indicatorNumber, indicatorText, zonePoints } from './model';
 

@@ -5,7 +5,7 @@ import {
   type RankingIndicator,
   type Role,
 } from '@xiangmu/contracts';
-import { yiFixed } from '../projects/model';
+import { yiFixed } from '../../lib/money';
 
 /** dashboard.read on the server */
 export const DASHBOARD_READERS: readonly Role[] = [

@@ -18,7 +18,7 @@ import { useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { emptyLocale, QueryError } from '../../components/QueryState';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
-import { isAdmin } from '../tickets/model';
+import { isAdmin } from '../tickets';
 import { enterpriseKeys, enterprisesApi, type EnterpriseListParams } from './api';
 import { EnterpriseFormModal } from './EnterpriseFormModal';
 

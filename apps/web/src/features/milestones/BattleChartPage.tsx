@@ -10,7 +10,8 @@ import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { milestonesApi, type BattleChartParams } from './api';
 import { BattleChart } from './BattleChart';
 import { StatusCounts } from './MilestonesSection';
-import { DATE, milestoneKeys, statusColors, statusOrder } from './model';
+import { milestoneKeys, statusColors, statusOrder } from './model';
+import { DATE } from '../../lib/format';
 
 /** projects drawn at most (the API's default) */
 export const BATTLE_LIMIT = 100;

@@ -5,7 +5,7 @@ import { milestoneStatusLabels, plainText, type Milestone } from '@xiangmu/contr
 import { errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { milestonesApi } from './api';
-import { DATE } from './model';
+import { DATE } from '../../lib/format';
 import { MilestoneStatusTag } from './tags';
 
 function NodeFacts({ m }: { m: Milestone }) {

@@ -4,7 +4,8 @@ import { UserOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import dayjs from 'dayjs';
 import type { Milestone } from '@xiangmu/contracts';
-import { dueHint, DATE, statusColors } from './model';
+import { dueHint, statusColors } from './model';
+import { DATE } from '../../lib/format';
 import { MilestoneStatusTag } from './tags';
 
 /** One node on a phone: what, when, who, and the actions allowed. */

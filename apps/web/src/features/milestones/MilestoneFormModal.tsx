@@ -6,7 +6,7 @@ import { errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { milestonesApi, type UpdateMilestoneInput } from './api';
 import { MilestoneConflictModal, type MilestoneFields } from './MilestoneConflictModal';
-import { DATE } from './model';
+import { DATE } from '../../lib/format';
 import { OwnerFields, type OwnerValues } from './OwnerFields';
 
 interface Values extends OwnerValues {

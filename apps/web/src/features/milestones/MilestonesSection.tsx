@@ -35,11 +35,11 @@ import { MilestoneFormModal } from './MilestoneFormModal';
 import {
   canCompleteMilestone,
   canManageMilestones,
-  DATE,
   dueHint,
   milestoneKeys,
   statusOrder,
 } from './model';
+import { DATE } from '../../lib/format';
 import { PlanModal } from './PlanModal';
 import { MilestoneStatusTag } from './tags';
 

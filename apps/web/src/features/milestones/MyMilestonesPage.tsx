@@ -32,12 +32,12 @@ import { MilestoneCard } from './MilestoneCard';
 import {
   byAttention,
   canCompleteMilestone,
-  DATE,
   dueHint,
   milestoneKeys,
   statusColors,
   statusOrder,
 } from './model';
+import { DATE } from '../../lib/format';
 import { MilestoneStatusTag } from './tags';
 
 type Scope = 'mine' | 'all';

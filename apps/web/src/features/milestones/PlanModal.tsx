@@ -6,7 +6,8 @@ import type { Milestone, Project } from '@xiangmu/contracts';
 import { errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues } from '../../lib/forms';
 import { milestonesApi } from './api';
-import { DATE, milestoneKeys } from './model';
+import { milestoneKeys } from './model';
+import { DATE } from '../../lib/format';
 import { OwnerFields, type OwnerValues } from './OwnerFields';
 
 interface Values extends OwnerValues {

@@ -62,8 +62,6 @@ export const milestoneKeys = {
   calendar: (year: number) => ['calendar', year] as const,
 };
 
-export const DATE = 'YYYY-MM-DD';
-
 /** "已逾期3天" / "今天到期" / "5天后到期" / "2026-03-01 完成" (calendar days, for people). */
 export function dueHint(m: Pick<Milestone, 'status' | 'dueOn' | 'doneOn'>, today: string): string {
   if (m.status === 'done') return m.doneOn ? `${m.doneOn} 完成` : '已完成';

@@ -6,8 +6,7 @@ import { plainText, type Problem } from '@xiangmu/contracts';
 import { useDepartments, useMe, useRegions } from '../../session';
 import { errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
-import { reportsApi } from '../reports/api';
-import { currentMonth, monthLabel, reportKeys } from '../reports/model';
+import { currentMonth, monthLabel, reportKeys, reportsApi } from '../reports';
 import { problemsApi } from './api';
 import { DATE } from './model';
 

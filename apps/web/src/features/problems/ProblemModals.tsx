@@ -4,7 +4,7 @@ import dayjs from 'dayjs';
 import { plainText, type Attachment, type Problem } from '@xiangmu/contracts';
 import { errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
-import { PhotoThumbs, PhotoUploader } from '../reports/Photos';
+import { PhotoThumbs, PhotoUploader } from '../../components/Photos';
 import { problemsApi } from './api';
 import { DATE, dueHint } from './model';
 import { ProblemStatusTag } from './tags';

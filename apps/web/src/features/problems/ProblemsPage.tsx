@@ -8,7 +8,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { api } from '../../lib/api-client';
-import { canReadDepartments } from '../projects/model';
+import { canReadDepartments } from '../projects';
 import { problemsApi, type ProblemFilter, type ProblemListParams } from './api';
 import { problemKeys } from './model';
 import { ProblemList, useProblemDialogs } from './ProblemViews';

@@ -6,7 +6,7 @@ import { useAuth, useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { api, errorText } from '../../lib/api-client';
 import { applyFieldIssues, emptyToNull, zodRule } from '../../lib/forms';
-import { PasswordChangeForm } from '../auth/PasswordChangeForm';
+import { PasswordChangeForm } from '../auth';
 
 interface ProfileValues {
   displayName: string;

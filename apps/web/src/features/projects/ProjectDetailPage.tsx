@@ -32,13 +32,10 @@ import { ProjectFormDrawer } from './ProjectFormDrawer';
 import type { FromList } from './ProjectsPage';
 import { StageChangeModal } from './StageChangeModal';
 import { LevelTag, StageTag } from './tags';
-import { MilestonesSection } from '../milestones/MilestonesSection';
-import { MILESTONE_READERS } from '../milestones/model';
-import { ProjectReportsSection } from '../reports/ProjectReportsSection';
-import { REPORT_READERS } from '../reports/model';
-import { ProjectProblemsSection } from '../problems/ProjectProblemsSection';
-import { PROBLEM_READERS } from '../problems/model';
-import { ProjectTicketsSection } from '../tickets/ProjectTicketsSection';
+import { MILESTONE_READERS, MilestonesSection } from '../milestones';
+import { ProjectReportsSection, REPORT_READERS } from '../reports';
+import { PROBLEM_READERS, ProjectProblemsSection } from '../problems';
+import { ProjectTicketsSection } from '../tickets';
 
 const dash = (v: string | number | null | undefined) =>
   v === null || v === undefined || v === '' ? '—' : v;

@@ -14,7 +14,7 @@ import {
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { useDepartments } from '../../session';
 import { moreFilterCount, type ProjectFilters } from './filters';
-import { wanNotGreater, yiInputProblem, yiInputToWan } from './model';
+import { wanNotGreater, yiInputProblem, yiInputToWan } from '../../lib/money';
 
 export type FilterPatch = Partial<Omit<ProjectFilters, 'page' | 'pageSize' | 'sort' | 'order'>>;
 

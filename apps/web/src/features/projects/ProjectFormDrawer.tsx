@@ -35,7 +35,7 @@ import { api, errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { ConflictModal, type Conflict } from './ConflictModal';
 import { changedFields, toFormValues, toRequest, type ProjectFormValues } from './form-values';
-import { wanNotGreater, yiInputProblem, yiInputToWan } from './model';
+import { wanNotGreater, yiInputProblem, yiInputToWan } from '../../lib/money';
 
 const CREDIT_CHARS = /^[0-9A-HJ-NPQRTUWXY]*$/;
 

@@ -4,7 +4,7 @@ import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useMe } from '../../session';
-import { campaignsKey } from '../campaigns/model';
+import { campaignsKey } from '../campaigns';
 import { ImportWizard } from '../../components/import-wizard/ImportWizard';
 import { projectTexts } from '../../components/import-wizard/model';
 import { PageHeader } from '../../components/PageHeader';

@@ -49,7 +49,8 @@ import {
   type SavedFilter,
   type SortField,
 } from './filters';
-import { canManageProjects, canReadDepartments, yiFixed } from './model';
+import { canManageProjects, canReadDepartments } from './model';
+import { yiFixed } from '../../lib/money';
 import { ProjectFilterBar, type FilterPatch } from './ProjectFilterBar';
 import { ProjectFormDrawer } from './ProjectFormDrawer';
 import { SavedFilters } from './SavedFilters';

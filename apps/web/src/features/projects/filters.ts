@@ -7,7 +7,7 @@ import {
   type ProjectStage,
 } from '@xiangmu/contracts';
 import type { ProjectListParams } from '../../lib/api-client';
-import { yiInputToWan } from './model';
+import { yiInputToWan } from '../../lib/money';
 
 export type SortField = (typeof projectSortFields)[number];
 export type SortOrder = 'asc' | 'desc';

@@ -2,7 +2,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import type { Project, ProjectLevel } from '@xiangmu/contracts';
 import type { CreateProjectInput } from '../../lib/api-client';
 import { emptyToNull } from '../../lib/forms';
-import { wanNotGreater, wanToYiInput, yiInputToWan } from './model';
+import { wanNotGreater, wanToYiInput, yiInputToWan } from '../../lib/money';
 
 export interface ProjectFormValues {
   name: string;

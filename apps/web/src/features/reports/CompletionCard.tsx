@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Card, Flex, Grid, Skeleton, Table, Typography, type TableColumnsType } from 'antd';
 import { useMe } from '../../session';
 import { QueryError } from '../../components/QueryState';
-import { yiFixed } from '../projects/model';
+import { yiFixed } from '../../lib/money';
 import { reportsApi, type RegionCompletion } from './api';
 import { reportKeys } from './model';
 import { CompletionBar } from './tags';

@@ -35,7 +35,7 @@ import {
   reportKeys,
   wanFixed,
 } from './model';
-import { PhotoThumbs } from './Photos';
+import { PhotoThumbs } from '../../components/Photos';
 import { ReportFormModal, type ReportFormMode } from './ReportFormModal';
 import { ClosedTag, closedExplanation, CompletionBar, LateTag, ReportStatusTag } from './tags';
 

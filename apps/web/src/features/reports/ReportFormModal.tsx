@@ -6,7 +6,7 @@ import { errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { reportsApi } from './api';
 import { formatWan, monthLabel, PHOTO_LIMIT, wanInputProblem, wanInputValue } from './model';
-import { PhotoUploader } from './Photos';
+import { PhotoUploader } from '../../components/Photos';
 import {
   ReportConflictModal,
   reportFieldsOf,

@@ -30,7 +30,7 @@ import { QueryError } from '../../components/QueryState';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { errorText } from '../../lib/api-client';
 import { formatDateTime } from '../../lib/format';
-import { StageTag } from '../projects/tags';
+import { StageTag } from '../projects';
 import { reportsApi, type ReportListItem, type ReportListParams } from './api';
 import { CompletionCard } from './CompletionCard';
 import {

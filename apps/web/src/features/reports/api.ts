@@ -1,11 +1,10 @@
 /**
- * 月度调度, photos and the monthly-report import: one function per endpoint,
+ * 月度调度 and the monthly-report import: one function per endpoint,
  * typed with the contracts (packages/contracts/src/reports.ts). Same
  * transport as lib/api-client.ts (CSRF header, Chinese ApiError).
  */
 import type {
   annualCompletion,
-  Attachment,
   ImportApplyRequest,
   ImportMappingRequest,
   monthClosure,
@@ -84,12 +83,4 @@ export const reportsApi = {
     apply: (id: number, body: ImportApplyRequest = {}) =>
       request<ProjectImport>('POST', `/api/reports/imports/${id}/apply`, { body }),
   },
-};
-
-export const attachmentsApi = {
-  /** a photo of the project (the image itself as the body) */
-  upload: (projectId: number, file: File, contentType: string) =>
-    upload<Attachment>(`/api/projects/${projectId}/attachments`, file, contentType, {
-      filename: file.name,
-    }),
 };

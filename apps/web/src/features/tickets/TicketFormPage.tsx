@@ -16,7 +16,7 @@ import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { SearchSelect } from '../../components/SearchSelect';
 import { api, errorText } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
-import { EnterpriseSelect } from '../enterprises/EnterpriseSelect';
+import { EnterpriseSelect } from '../enterprises';
 import { ticketsApi, type CreateTicketInput } from './api';
 import { intakeSources, newIdempotencyKey, positiveParam, ticketKeys } from './model';
 import { categoryOptions, useTicketCategories } from './queries';

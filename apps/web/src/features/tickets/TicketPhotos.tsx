@@ -9,7 +9,7 @@ import {
   PhotoRemoveButton,
 } from '../../components/PhotoParts';
 import { errorText } from '../../lib/api-client';
-import { checkPhoto } from '../reports/model';
+import { checkPhoto } from '../../lib/photos';
 import { ticketPhotoUrl, ticketsApi } from './api';
 
 /** the server keeps at most 9 photos a ticket */

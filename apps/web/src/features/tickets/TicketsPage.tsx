@@ -29,7 +29,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { errorText, saveBlob } from '../../lib/api-client';
-import { canReadDepartments } from '../projects/model';
+import { canReadDepartments } from '../projects';
 import { ticketsApi, type TicketFilters, type TicketListParams } from './api';
 import { positiveParam, ticketKeys, TICKET_CREATORS, TICKET_EXPORTERS } from './model';
 import { categoryOptions, useTicketCategories } from './queries';

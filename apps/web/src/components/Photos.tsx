@@ -1,16 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import { Flex, Image, Spin, Upload } from 'antd';
 import type { Attachment } from '@xiangmu/contracts';
+import { errorText } from '../lib/api-client';
+import { attachmentsApi, checkPhoto, photoUrl } from '../lib/photos';
 import {
   PHOTO_TILE,
   PhotoAddTile,
   PhotoGrid,
   PhotoHintAndErrors,
   PhotoRemoveButton,
-} from '../../components/PhotoParts';
-import { errorText } from '../../lib/api-client';
-import { attachmentsApi } from './api';
-import { checkPhoto, photoUrl } from './model';
+} from './PhotoParts';
 
 /** Thumbnails that open large (with the others a swipe or an arrow away). */
 export function PhotoThumbs({ photos, size = 56 }: { photos: Attachment[]; size?: number }) {
