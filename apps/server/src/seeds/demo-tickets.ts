@@ -1,12 +1,12 @@
 import type { Insertable } from 'kysely';
 import type { TicketLevel, TicketRating, TicketSource, TicketStatus } from '@xiangmu/contracts';
-import type { Db } from '../db';
-import { recordAudit } from '../../../modules/audit/audit.service';
-import { systemActor } from '../../../modules/access';
-import { loadWorkCalendar } from '../../../modules/calendar';
-import type { TicketEventTable } from '../../../modules/tickets/ticket.table';
-import { dueAt, levelAbove, remindAt } from '../../../modules/tickets/ticket.rules';
-import { insertDepartment } from '../../../modules/users/department.repository';
+import type { Db } from '../platform/database/db';
+import { recordAudit } from '../modules/audit/audit.service';
+import { systemActor } from '../modules/access';
+import { loadWorkCalendar } from '../modules/calendar';
+import type { TicketEventTable } from '../modules/tickets/ticket.table';
+import { dueAt, levelAbove, remindAt } from '../modules/tickets/ticket.rules';
+import { insertDepartment } from '../modules/users/department.repository';
 import { rng } from './demo-projects';
 
 const HOUR = 3_600_000;

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { isLateSubmission, monthOf } from '@xiangmu/contracts';
-import type { Db } from '../db';
-import { recordAudit } from '../../../modules/audit';
-import { systemActor } from '../../../modules/access';
+import type { Db } from '../platform/database/db';
+import { recordAudit } from '../modules/audit';
+import { systemActor } from '../modules/access';
 
 const YEAR = 2026;
 

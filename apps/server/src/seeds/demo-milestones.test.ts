@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chinaToday } from '../../calendar/today';
-import { createTestContext, type TestContext } from '../../../test/harness';
-import { loadWorkCalendar } from '../../../modules/calendar';
-import { lightOf, yellowUntil } from '../../../modules/milestones/milestone.service';
+import { chinaToday } from '../platform/calendar/today';
+import { createTestContext, type TestContext } from '../test/harness';
+import { loadWorkCalendar } from '../modules/calendar';
+import { lightOf, yellowUntil } from '../modules/milestones/milestone.service';
 
 let ctx: TestContext;
 beforeAll(async () => {

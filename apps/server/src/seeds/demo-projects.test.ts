@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sumDecimals, wanToYi } from '@xiangmu/contracts';
-import { createTestContext, type Session, type TestContext } from '../../../test/harness';
+import { createTestContext, type Session, type TestContext } from '../test/harness';
 import { split } from './demo-projects';
 
 let ctx: TestContext;

@@ -1,9 +1,9 @@
 import type { Insertable } from 'kysely';
-import type { MilestoneTable } from '../../../modules/milestones/milestone.table';
-import { chinaToday } from '../../calendar/today';
-import type { Db } from '../db';
-import { loadWorkCalendar } from '../../../modules/calendar';
-import { defaultTemplates, rateAllMilestones, workBackwards } from '../../../modules/milestones';
+import type { MilestoneTable } from '../modules/milestones/milestone.table';
+import { chinaToday } from '../platform/calendar/today';
+import type { Db } from '../platform/database/db';
+import { loadWorkCalendar } from '../modules/calendar';
+import { defaultTemplates, rateAllMilestones, workBackwards } from '../modules/milestones';
 import { rng } from './demo-projects';
 
 const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareDecimals, isLateSubmission, monthOf } from '@xiangmu/contracts';
-import { createTestContext, type Session, type TestContext } from '../../../test/harness';
-import { sniffImage } from '../../../modules/attachments';
+import { createTestContext, type Session, type TestContext } from '../test/harness';
+import { sniffImage } from '../modules/attachments';
 import { demoPhoto, seedDemoReports } from './demo-reports';
 
 let ctx: TestContext;

@@ -1,14 +1,14 @@
 // Seeds write through the repositories directly: there is no acting user
 // whose policies could apply. Each seed is audited as the system.
 import type { Role } from '@xiangmu/contracts';
-import type { Db } from '../db';
-import { recordAudit } from '../../../modules/audit/audit.service';
-import { systemActor } from '../../../modules/access';
-import { findRegion } from '../../../modules/regions/region.service';
-import { insertRegion, nextChildCode } from '../../../modules/regions/region.repository';
-import { insertDepartment } from '../../../modules/users/department.repository';
-import { hashPassword } from '../../../modules/users/password';
-import { insertUser, usernameTaken } from '../../../modules/users/user.repository';
+import type { Db } from '../platform/database/db';
+import { recordAudit } from '../modules/audit/audit.service';
+import { systemActor } from '../modules/access';
+import { findRegion } from '../modules/regions/region.service';
+import { insertRegion, nextChildCode } from '../modules/regions/region.repository';
+import { insertDepartment } from '../modules/users/department.repository';
+import { hashPassword } from '../modules/users/password';
+import { insertUser, usernameTaken } from '../modules/users/user.repository';
 
 /** Password of every demo account (README). Demo accounts are not forced to change it. */
 export const DEMO_PASSWORD = 'Xiangmu@2026';

@@ -1,11 +1,11 @@
 // Seeds write through the repositories directly: there is no acting user
 // whose policies could apply. Each seed is audited as the system.
-import type { Db } from '../db';
-import { recordAudit } from '../../../modules/audit/audit.service';
-import { systemActor } from '../../../modules/access';
-import { CITY_CODE } from '../../../modules/regions/region.service';
-import { generatePassword, hashPassword } from '../../../modules/users/password';
-import { countUsers, insertUser } from '../../../modules/users/user.repository';
+import type { Db } from '../platform/database/db';
+import { recordAudit } from '../modules/audit/audit.service';
+import { systemActor } from '../modules/access';
+import { CITY_CODE } from '../modules/regions/region.service';
+import { generatePassword, hashPassword } from '../modules/users/password';
+import { countUsers, insertUser } from '../modules/users/user.repository';
 
 /**
  * First start: creates the city administrator `admin`, who must change the

@@ -4,11 +4,11 @@
 // Written through the repository like the other seeds, audited as the system.
 import { creditCodeCheckChar, type ProjectLevel, type ProjectStage } from '@xiangmu/contracts';
 import { sql } from 'kysely';
-import type { Db } from '../db';
-import { recordAudit } from '../../../modules/audit';
-import { systemActor } from '../../../modules/access';
-import { nameInitials } from '../../../modules/projects';
-import { insertProject, insertStageEvent } from '../../../modules/projects/project.repository';
+import type { Db } from '../platform/database/db';
+import { recordAudit } from '../modules/audit';
+import { systemActor } from '../modules/access';
+import { nameInitials } from '../modules/projects';
+import { insertProject, insertStageEvent } from '../modules/projects/project.repository';
 
 const JINGKAI = '410171';
 
