@@ -13,6 +13,7 @@ import {
 } from 'antd';
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router';
+import { patchParams } from '../../lib/search-params';
 import { enterpriseSizeLabels, type Enterprise } from '@xiangmu/contracts';
 import { useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
@@ -51,14 +52,7 @@ export default function EnterprisesPage() {
     placeholderData: keepPreviousData,
   });
   const set = (patch: Record<string, string | undefined>) =>
-    setParams((prev) => {
-      const next = new URLSearchParams(prev);
-      for (const [k, v] of Object.entries(patch))
-        if (v === undefined || v === '') next.delete(k);
-        else next.set(k, v);
-      if (!('page' in patch)) next.delete('page');
-      return next;
-    });
+    setParams((prev) => patchParams(prev, patch));
   const open = (enterprise: Enterprise | null) =>
     setEditing((old) => ({ enterprise, session: (old?.session ?? 0) + 1 }));
 

@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Card, DatePicker, Empty, Flex, Grid, Segmented, Skeleton, Typography } from 'antd';
 import { useSearchParams } from 'react-router';
+import { patchParams } from '../../lib/search-params';
 import dayjs, { type Dayjs } from 'dayjs';
 import { milestoneStatusLabels, milestoneStatuses, type MilestoneStatus } from '@xiangmu/contracts';
 import { useMe } from '../../session';
@@ -99,13 +100,7 @@ export default function BattleChartPage() {
   });
 
   const set = (patch: Record<string, string | undefined>) =>
-    setParams((prev) => {
-      const next = new URLSearchParams(prev);
-      for (const [k, v] of Object.entries(patch))
-        if (v === undefined || v === '') next.delete(k);
-        else next.set(k, v);
-      return next;
-    });
+    setParams((prev) => patchParams(prev, patch, false));
 
   const presets: Array<{ label: string; value: [Dayjs, Dayjs] }> = [
     { label: '默认（前1月至后5月）', value: [dayjs(fallback.from), dayjs(fallback.to)] },

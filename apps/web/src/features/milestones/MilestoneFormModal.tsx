@@ -5,7 +5,8 @@ import { plainName, type Milestone, type Project } from '@xiangmu/contracts';
 import { errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { milestonesApi, type UpdateMilestoneInput } from './api';
-import { MilestoneConflictModal, type MilestoneFields } from './MilestoneConflictModal';
+import { VersionConflictModal } from '../../components/VersionConflictModal';
+import { milestoneConflictRows, type MilestoneConflict, type MilestoneFields } from './conflict';
 import { DATE } from '../../lib/format';
 import { OwnerFields, type OwnerValues } from './OwnerFields';
 
@@ -52,11 +53,7 @@ export function MilestoneFormModal(props: {
   const [base, setBase] = useState<Milestone | null>(props.milestone ?? null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [conflict, setConflict] = useState<{
-    had: Milestone;
-    current: Milestone;
-    mine: MilestoneFields;
-  } | null>(null);
+  const [conflict, setConflict] = useState<MilestoneConflict | null>(null);
   const editing = !!base;
 
   async function submit(v: Values) {
@@ -157,8 +154,11 @@ export function MilestoneFormModal(props: {
           />
         </Form>
       </Modal>
-      <MilestoneConflictModal
-        conflict={conflict}
+      <VersionConflictModal
+        rows={conflict && milestoneConflictRows(conflict)}
+        subject="节点"
+        thisSubject="这个节点"
+        testIdPrefix="milestone-conflict"
         onCancel={() => setConflict(null)}
         onTakeTheirs={() => {
           if (!conflict) return;

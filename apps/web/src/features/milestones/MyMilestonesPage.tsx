@@ -16,6 +16,7 @@ import {
 } from 'antd';
 import { CheckOutlined, UserOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router';
+import { patchParams } from '../../lib/search-params';
 import dayjs from 'dayjs';
 import {
   milestoneStatusLabels,
@@ -85,14 +86,7 @@ export default function MyMilestonesPage() {
   });
 
   const set = (patch: Record<string, string | undefined>) =>
-    setParams((prev) => {
-      const next = new URLSearchParams(prev);
-      for (const [k, v] of Object.entries(patch))
-        if (v === undefined || v === '') next.delete(k);
-        else next.set(k, v);
-      if (!('page' in patch)) next.delete('page');
-      return next;
-    });
+    setParams((prev) => patchParams(prev, patch));
 
   const data = list.data;
   const items = [...(data?.items ?? [])].sort(byAttention);

@@ -33,7 +33,8 @@ import { useDepartments, useMe, useRegions } from '../../session';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { api, errorText, isApiError } from '../../lib/api-client';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
-import { ConflictModal, type Conflict } from './ConflictModal';
+import { VersionConflictModal } from '../../components/VersionConflictModal';
+import { projectConflictRows, type Conflict } from './conflict';
 import { changedFields, toFormValues, toRequest, type ProjectFormValues } from './form-values';
 import { wanNotGreater, yiInputProblem, yiInputToWan } from '../../lib/money';
 
@@ -445,10 +446,19 @@ export function ProjectFormDrawer(props: {
           </Col>
         </Row>
       </Form>
-      <ConflictModal
-        conflict={conflict}
-        regionName={(code) => regions.data?.find((r) => r.code === code)?.name ?? code}
-        departmentName={(id) => departments.data?.find((d) => d.id === id)?.name ?? `#${id}`}
+      <VersionConflictModal
+        rows={
+          conflict &&
+          projectConflictRows(
+            conflict,
+            (code) => regions.data?.find((r) => r.code === code)?.name ?? code,
+            (id) => departments.data?.find((d) => d.id === id)?.name ?? `#${id}`,
+          )
+        }
+        subject="项目"
+        thisSubject="这个项目"
+        savedAt={conflict?.current.updatedAt}
+        testIdPrefix="conflict"
         onKeepMine={() => rebase(true)}
         onTakeTheirs={() => rebase(false)}
         onCancel={() => setConflict(null)}

@@ -1,14 +1,16 @@
-import { useState } from 'react';
-import { App, Breadcrumb, Button, Card, Flex, Typography } from 'antd';
-import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Button } from 'antd';
+import { useNavigate } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useMe } from '../../session';
 import { campaignsKey } from '../campaigns';
+import {
+  ImportHelp,
+  ImportPageHeader,
+  useImportId,
+} from '../../components/import-wizard/ImportPage';
 import { ImportWizard } from '../../components/import-wizard/ImportWizard';
 import { projectTexts } from '../../components/import-wizard/model';
-import { PageHeader } from '../../components/PageHeader';
-import { api, errorText, saveBlob } from '../../lib/api-client';
+import { api } from '../../lib/api-client';
 
 /** the lists an applied import changes (and this import's own queries below them) */
 const WRITTEN_KEY = ['projects'] as const;
@@ -16,83 +18,23 @@ const WRITTEN_KEY = ['projects'] as const;
 /** 项目导入: the import wizard for project ledgers (the template or a district's own). */
 export default function ProjectImportPage() {
   const me = useMe();
-  const { id: idParam } = useParams();
-  const id = idParam !== undefined && /^\d+$/.test(idParam) ? Number(idParam) : null;
+  const id = useImportId();
   const campaigns = useQuery({
     queryKey: campaignsKey(me.activeRegionCode),
     queryFn: api.campaigns.list,
     staleTime: 60_000,
   });
   const navigate = useNavigate();
-  const { message } = App.useApp();
-  const [downloading, setDownloading] = useState(false);
-
-  async function downloadTemplate() {
-    setDownloading(true);
-    try {
-      const { blob, filename } = await api.projects.importTemplate();
-      saveBlob(blob, filename);
-    } catch (e) {
-      message.error(`下载失败：${errorText(e)}`);
-    } finally {
-      setDownloading(false);
-    }
-  }
-
-  const help = (
-    <Card title="导入说明" size="small">
-      <Flex vertical gap={8}>
-        <Button
-          icon={<DownloadOutlined />}
-          loading={downloading}
-          onClick={() => void downloadTemplate()}
-          data-testid="import-template"
-          style={{ alignSelf: 'flex-start' }}
-        >
-          下载导入模板
-        </Button>
-        <Typography.Paragraph style={{ marginBottom: 0 }}>
-          {
-            '可以使用导入模板，也可以直接上传现有的项目台账：允许有标题行、合并的多行表头和“合计”行；日期可写作 2023.03、2023年3月、2023-03-15 等。'
-          }
-        </Typography.Paragraph>
-        <Typography.Paragraph style={{ marginBottom: 0 }}>
-          上传后会列出文件的每一列，并自动匹配对应的字段，请核对或修改；金额单位、计划年度和“三个一批”期次也在这一步确认。
-        </Typography.Paragraph>
-        <Typography.Paragraph style={{ marginBottom: 0 }}>
-          所属区域与项目名称都相同的已有项目会被更新，其余为新增项目；缺少统一社会信用代码的项目标记为“待补充”。已有项目的阶段变更不会导入，请在项目详情中变更。
-        </Typography.Paragraph>
-        <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-          校验后先预览结果，确认后才写入项目库。
-        </Typography.Paragraph>
-      </Flex>
-    </Card>
-  );
 
   return (
     <>
-      <Breadcrumb
-        style={{ marginBottom: 8 }}
-        items={[
-          { title: <Link to="/projects">项目库</Link> },
-          id === null
-            ? { title: '项目导入' }
-            : { title: <Link to="/projects/import">项目导入</Link> },
-          ...(id === null ? [] : [{ title: `导入记录 #${id}` }]),
-        ]}
-      />
-      <PageHeader
+      <ImportPageHeader
+        id={id}
         title="项目导入"
         description={`从 Excel 批量新增或更新${me.activeRegionName}及下级区域的重点项目`}
-        extra={
-          <Button
-            icon={<ArrowLeftOutlined />}
-            onClick={() => navigate('/projects')}
-            data-testid="back-to-projects"
-          >
-            返回项目库
-          </Button>
-        }
+        importTo="/projects/import"
+        list={{ label: '项目库', to: '/projects' }}
+        back={{ label: '返回项目库', testId: 'back-to-projects' }}
       />
       <ImportWizard
         kind="projects"
@@ -103,7 +45,18 @@ export default function ProjectImportPage() {
         campaigns={{ list: campaigns.data, loading: campaigns.isLoading }}
         writtenKey={WRITTEN_KEY}
         path="/projects/import"
-        help={help}
+        help={
+          <ImportHelp
+            templateLabel="下载导入模板"
+            downloadTemplate={api.projects.importTemplate}
+            notes={[
+              '可以使用导入模板，也可以直接上传现有的项目台账：允许有标题行、合并的多行表头和“合计”行；日期可写作 2023.03、2023年3月、2023-03-15 等。',
+              '上传后会列出文件的每一列，并自动匹配对应的字段，请核对或修改；金额单位、计划年度和“三个一批”期次也在这一步确认。',
+              '所属区域与项目名称都相同的已有项目会被更新，其余为新增项目；缺少统一社会信用代码的项目标记为“待补充”。已有项目的阶段变更不会导入，请在项目详情中变更。',
+            ]}
+            footnote="校验后先预览结果，确认后才写入项目库。"
+          />
+        }
         doneActions={
           <Button type="primary" onClick={() => navigate('/projects')}>
             返回项目库

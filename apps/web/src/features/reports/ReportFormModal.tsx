@@ -7,12 +7,14 @@ import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { reportsApi } from './api';
 import { formatWan, monthLabel, PHOTO_LIMIT, wanInputProblem, wanInputValue } from './model';
 import { PhotoUploader } from '../../components/Photos';
+import { VersionConflictModal } from '../../components/VersionConflictModal';
 import {
-  ReportConflictModal,
+  reportConflictRows,
   reportFieldsOf,
   sameField,
+  type ReportConflict,
   type ReportFields,
-} from './ReportConflictModal';
+} from './conflict';
 import { closedExplanation } from './tags';
 
 interface Values {
@@ -62,11 +64,7 @@ export function ReportFormModal(props: {
   const [uploading, setUploading] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ title: string; closed?: boolean } | null>(null);
-  const [conflict, setConflict] = useState<{
-    had: MonthlyReport;
-    current: MonthlyReport;
-    mine: ReportFields;
-  } | null>(null);
+  const [conflict, setConflict] = useState<ReportConflict | null>(null);
   const submitting = useRef(false);
   const onBusy = useCallback((b: boolean) => setUploading(b), []);
 
@@ -293,8 +291,13 @@ export function ReportFormModal(props: {
           <Typography.Text type="secondary">照片上传中，完成后即可提交…</Typography.Text>
         )}
       </Modal>
-      <ReportConflictModal
-        conflict={conflict}
+      <VersionConflictModal
+        rows={conflict && reportConflictRows(conflict)}
+        subject="报告"
+        thisSubject="这份报告"
+        savedAt={conflict?.current.updatedAt}
+        savedBy={conflict?.current.reporterName}
+        testIdPrefix="report-conflict"
         onCancel={() => setConflict(null)}
         onTakeTheirs={() => {
           const current = conflict!.current;

@@ -1,13 +1,14 @@
-import { useState } from 'react';
-import { App, Breadcrumb, Button, Card, DatePicker, Flex, Typography } from 'antd';
-import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Button, DatePicker, Flex, Typography } from 'antd';
+import { useNavigate, useSearchParams } from 'react-router';
 import dayjs from 'dayjs';
 import { useMe } from '../../session';
+import {
+  ImportHelp,
+  ImportPageHeader,
+  useImportId,
+} from '../../components/import-wizard/ImportPage';
 import { ImportWizard } from '../../components/import-wizard/ImportWizard';
 import { reportTexts } from '../../components/import-wizard/model';
-import { PageHeader } from '../../components/PageHeader';
-import { errorText, saveBlob } from '../../lib/api-client';
 import { reportsApi } from './api';
 import { currentMonth, defaultReportMonth, isMonth, monthLabel, reportKeys } from './model';
 
@@ -17,26 +18,12 @@ import { currentMonth, defaultReportMonth, isMonth, monthLabel, reportKeys } fro
  */
 export default function ReportImportPage() {
   const me = useMe();
-  const { id: idParam } = useParams();
-  const id = idParam !== undefined && /^\d+$/.test(idParam) ? Number(idParam) : null;
+  const id = useImportId();
   const navigate = useNavigate();
-  const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
   const rawMonth = params.get('month');
   const month = isMonth(rawMonth) && rawMonth <= currentMonth() ? rawMonth : defaultReportMonth();
-  const [downloading, setDownloading] = useState(false);
-
-  async function downloadTemplate() {
-    setDownloading(true);
-    try {
-      const { blob, filename } = await reportsApi.importTemplate(month);
-      saveBlob(blob, filename);
-    } catch (e) {
-      message.error(`下载失败：${errorText(e)}`);
-    } finally {
-      setDownloading(false);
-    }
-  }
+  const reportsTo = `/reports?month=${month}`;
 
   const monthPicker = (
     <Flex gap={8} align="center" wrap>
@@ -68,60 +55,15 @@ export default function ReportImportPage() {
     </Flex>
   );
 
-  const help = (
-    <Card title="导入说明" size="small">
-      <Flex vertical gap={8}>
-        <Button
-          icon={<DownloadOutlined />}
-          loading={downloading}
-          onClick={() => void downloadTemplate()}
-          data-testid="import-template"
-          style={{ alignSelf: 'flex-start' }}
-        >
-          下载{monthLabel(month)}导入模板
-        </Button>
-        <Typography.Paragraph style={{ marginBottom: 0 }}>
-          模板已列出{monthLabel(month)}
-          尚未报送的应报项目，填写后上传即可。也可以直接上传区县自己的月度调度台账：允许有标题行、合并的多行表头和“合计”行；月份可写作
-          2026-10、2026年10月。
-        </Typography.Paragraph>
-        <Typography.Paragraph style={{ marginBottom: 0 }}>
-          上传后会列出文件的每一列并自动匹配字段，请核对或修改；金额单位（默认万元）和月份也在这一步确认。项目名称须与项目库完全一致，同名项目分属不同区域时请填写“所属区域”。
-        </Typography.Paragraph>
-        <Typography.Paragraph style={{ marginBottom: 0 }}>
-          同一项目同一月份已有报告的，导入将修改该报告；已关闭的月份不能导入；截止日后首次报送的记为逾期填报。
-        </Typography.Paragraph>
-        <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-          校验后先预览结果，确认后才写入：有效的行一次性全部写入，或全部不写。
-        </Typography.Paragraph>
-      </Flex>
-    </Card>
-  );
-
   return (
     <>
-      <Breadcrumb
-        style={{ marginBottom: 8 }}
-        items={[
-          { title: <Link to={`/reports?month=${month}`}>月度调度</Link> },
-          id === null
-            ? { title: '导入月度调度' }
-            : { title: <Link to={`/reports/import?month=${month}`}>导入月度调度</Link> },
-          ...(id === null ? [] : [{ title: `导入记录 #${id}` }]),
-        ]}
-      />
-      <PageHeader
+      <ImportPageHeader
+        id={id}
         title="导入月度调度"
         description={`从 Excel 批量填报${me.activeRegionName}及下级区域重点项目的月度调度`}
-        extra={
-          <Button
-            icon={<ArrowLeftOutlined />}
-            onClick={() => navigate(`/reports?month=${month}`)}
-            data-testid="back-to-reports"
-          >
-            返回月度调度
-          </Button>
-        }
+        importTo={`/reports/import?month=${month}`}
+        list={{ label: '月度调度', to: reportsTo }}
+        back={{ label: '返回月度调度', testId: 'back-to-reports' }}
       />
       <ImportWizard
         kind="monthly_reports"
@@ -134,11 +76,22 @@ export default function ReportImportPage() {
         search={`?month=${month}`}
         defaultMonth={month}
         uploadExtra={monthPicker}
-        help={help}
+        help={
+          <ImportHelp
+            templateLabel={`下载${monthLabel(month)}导入模板`}
+            downloadTemplate={() => reportsApi.importTemplate(month)}
+            notes={[
+              `模板已列出${monthLabel(month)}尚未报送的应报项目，填写后上传即可。也可以直接上传区县自己的月度调度台账：允许有标题行、合并的多行表头和“合计”行；月份可写作 2026-10、2026年10月。`,
+              '上传后会列出文件的每一列并自动匹配字段，请核对或修改；金额单位（默认万元）和月份也在这一步确认。项目名称须与项目库完全一致，同名项目分属不同区域时请填写“所属区域”。',
+              '同一项目同一月份已有报告的，导入将修改该报告；已关闭的月份不能导入；截止日后首次报送的记为逾期填报。',
+            ]}
+            footnote="校验后先预览结果，确认后才写入：有效的行一次性全部写入，或全部不写。"
+          />
+        }
         doneActions={
           <Button
             type="primary"
-            onClick={() => navigate(`/reports?month=${month}`)}
+            onClick={() => navigate(reportsTo)}
             data-testid="import-to-reports"
           >
             查看月度调度

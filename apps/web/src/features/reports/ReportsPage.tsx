@@ -17,6 +17,7 @@ import {
 } from 'antd';
 import { EditOutlined, FormOutlined, PictureOutlined, UploadOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { patchParams } from '../../lib/search-params';
 import dayjs from 'dayjs';
 import {
   REPORT_DEADLINE_DAY,
@@ -111,14 +112,7 @@ export default function ReportsPage() {
   });
 
   const set = (patch: Record<string, string | undefined>) =>
-    setParams((prev) => {
-      const next = new URLSearchParams(prev);
-      for (const [k, v] of Object.entries(patch))
-        if (v === undefined || v === '') next.delete(k);
-        else next.set(k, v);
-      if (!('page' in patch)) next.delete('page');
-      return next;
-    });
+    setParams((prev) => patchParams(prev, patch));
 
   const open = (item: ReportListItem, mode: ReportFormMode) =>
     setForm((f) => ({
