@@ -22,6 +22,13 @@ export interface Actor {
   ip: string | null;
 }
 
+// Requests carry this Actor: merged into the HTTP layer's RequestActor, so that
+// platform/http needs no import of this module.
+declare module '../../platform/http/request' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the merge adds Actor's fields
+  interface RequestActor extends Actor {}
+}
+
 /** Who did it, for audit rows written by jobs and start-up code. */
 export interface AuditActor {
   userId: number | null;

@@ -15,3 +15,10 @@ export interface AttachmentTable {
   uploader_name: string;
   created_at: ColumnType<Date, never, never>;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    attachments: AttachmentTable;
+  }
+}

@@ -14,3 +14,10 @@ export interface AuditLogTable {
   after: ColumnType<unknown, string | null, never>;
   ip: string | null;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    audit_log: AuditLogTable;
+  }
+}

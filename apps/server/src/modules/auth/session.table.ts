@@ -12,3 +12,10 @@ export interface SessionTable {
   last_seen_at: Date;
   expires_at: Date;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    sessions: SessionTable;
+  }
+}

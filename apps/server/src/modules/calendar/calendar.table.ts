@@ -8,3 +8,10 @@ export interface CalendarDayTable {
   updated_by: string;
   updated_at: ColumnType<Date, never, Date>;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    calendar_days: CalendarDayTable;
+  }
+}

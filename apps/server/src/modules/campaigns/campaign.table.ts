@@ -27,3 +27,12 @@ export interface CampaignBatchLockTable {
   locked_by: string;
   locked_at: ColumnType<Date, never, never>;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    campaigns: CampaignTable;
+    campaign_entries: CampaignEntryTable;
+    campaign_batch_locks: CampaignBatchLockTable;
+  }
+}

@@ -18,3 +18,11 @@ export interface LibrarySnapshotTable {
   total_investment: ColumnType<string, string, string>;
   taken_at: ColumnType<Date, Date | undefined, never>;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    investment_targets: InvestmentTargetTable;
+    library_snapshots: LibrarySnapshotTable;
+  }
+}

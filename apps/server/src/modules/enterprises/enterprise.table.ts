@@ -18,3 +18,10 @@ export interface EnterpriseTable {
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date>;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    enterprises: EnterpriseTable;
+  }
+}

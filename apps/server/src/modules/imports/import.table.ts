@@ -57,3 +57,12 @@ export interface ImportMappingTable {
   updated_by: string;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    project_imports: ProjectImportTable;
+    project_import_rows: ProjectImportRowTable;
+    import_mappings: ImportMappingTable;
+  }
+}

@@ -28,3 +28,11 @@ export interface MilestoneTable {
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date>;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    milestone_templates: MilestoneTemplateTable;
+    milestones: MilestoneTable;
+  }
+}

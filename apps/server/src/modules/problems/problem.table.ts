@@ -32,3 +32,11 @@ export interface ProblemEventTable {
   actor_name: string;
   at: ColumnType<Date, Date | undefined, never>;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    problems: ProblemTable;
+    problem_events: ProblemEventTable;
+  }
+}

@@ -50,3 +50,11 @@ export interface ProjectStageEventTable {
   actor_name: string;
   created_at: ColumnType<Date, never, never>;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    projects: ProjectTable;
+    project_stage_events: ProjectStageEventTable;
+  }
+}

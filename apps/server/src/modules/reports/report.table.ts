@@ -35,3 +35,12 @@ export interface ReportMonthClosureTable {
   closed_by: string;
   closed_at: ColumnType<Date, never, never>;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    monthly_reports: MonthlyReportTable;
+    monthly_report_photos: MonthlyReportPhotoTable;
+    report_month_closures: ReportMonthClosureTable;
+  }
+}

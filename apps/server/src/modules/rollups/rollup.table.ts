@@ -27,3 +27,11 @@ export interface RollupReportTable {
   /** 万元 */
   invested: Sum;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    rollup_projects: RollupProjectTable;
+    rollup_reports: RollupReportTable;
+  }
+}

@@ -108,3 +108,15 @@ export interface TicketPhotoTable {
   uploader_name: string;
   created_at: ColumnType<Date, never, never>;
 }
+
+// This module's tables, merged into the one Database type (see schema.ts).
+declare module '../../platform/database/schema' {
+  interface Database {
+    ticket_categories: TicketCategoryTable;
+    open311_clients: Open311ClientTable;
+    tickets: TicketTable;
+    ticket_co_handlers: TicketCoHandlerTable;
+    ticket_events: TicketEventTable;
+    ticket_photos: TicketPhotoTable;
+  }
+}

@@ -18,18 +18,18 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { errorMessages, imageContentTypes, XLSX_CONTENT_TYPE } from '@xiangmu/contracts';
-import type { Actor } from '../../modules/access';
 import type { Db, Engine } from '../database/db';
 import type { JobRunner } from '../jobs/runner';
 import { registerErrorHandler } from './error-handler';
 import { DomainError } from './domain-error';
+import type { RequestActor } from './request';
 
 export const SESSION_COOKIE = 'xm_sid';
 export const CSRF_HEADER = 'x-csrf-token';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    actor: Actor | null;
+    actor: RequestActor | null;
   }
   interface FastifyContextConfig {
     /** no session needed (login, health) */
@@ -45,7 +45,7 @@ export interface AppContext {
   jobs: JobRunner;
   secureCookies: boolean;
   /** resolves a session cookie to its actor (modules/auth) */
-  authenticate: (token: string, ip: string | null) => Promise<Actor | null>;
+  authenticate: (token: string, ip: string | null) => Promise<RequestActor | null>;
   /** called before the response of every state-changing request is sent */
   afterWrite?: () => void;
 }
