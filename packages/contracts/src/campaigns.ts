@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, projectStageSchema } from './projects';
+import { isoDate, projectStageSchema, type ProjectStage } from './projects';
 import { regionCode } from './text';
 
 /** "三个一批": each period every region presents three batches. */
@@ -17,6 +17,13 @@ export const batchTrackingLabels: Record<BatchKind, string> = {
   sign: '签约转开工',
   start: '开工率',
   produce: '按期投产率',
+};
+
+/** The stages a project may be in to be presented in each batch. */
+export const batchStages: Record<BatchKind, ProjectStage[]> = {
+  sign: ['planned', 'negotiating', 'signed'],
+  start: ['signed', 'preparing', 'building'],
+  produce: ['building', 'completed', 'operating'],
 };
 
 export const campaign = z.object({

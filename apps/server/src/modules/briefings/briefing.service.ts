@@ -10,7 +10,7 @@ import {
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
 import type { Actor } from '../access';
-import { getDashboard, getRanking } from '../dashboard/dashboard.service';
+import { getDashboard, getRanking } from '../dashboard';
 import { renderBriefingDocx } from './briefing.docx';
 import { briefingText } from './briefing.text';
 import { renderBriefingXlsx } from './briefing.xlsx';

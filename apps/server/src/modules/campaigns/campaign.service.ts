@@ -1,12 +1,12 @@
 import {
   batchKindLabels,
   batchKinds,
+  batchStages,
   projectStageLabels,
   sumDecimals,
   type BatchKind,
   type Campaign,
   type CampaignEntry,
-  type ProjectStage,
 } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
@@ -28,13 +28,6 @@ const present = (c: CampaignRow): Campaign => ({
   createdAt: c.created_at.toISOString(),
   version: c.version,
 });
-
-/** The stages a project may be in to be presented in each batch. */
-export const batchStages: Record<BatchKind, ProjectStage[]> = {
-  sign: ['planned', 'negotiating', 'signed'],
-  start: ['signed', 'preparing', 'building'],
-  produce: ['building', 'completed', 'operating'],
-};
 
 const districtOf = (path: string) => path.split('/')[1] ?? path.split('/')[0]!;
 

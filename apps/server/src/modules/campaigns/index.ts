@@ -1,2 +1,2 @@
 export { campaignRoutes } from './campaign.routes';
-export { batchStages } from './campaign.service';
+export { getCampaignDetail } from './campaign.service';

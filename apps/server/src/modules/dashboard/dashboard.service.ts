@@ -22,7 +22,7 @@ import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
 import { assertCan, auditActorOf, type Actor } from '../access';
 import { recordAudit } from '../audit';
-import { getCampaignDetail } from '../campaigns/campaign.service';
+import { getCampaignDetail } from '../campaigns';
 import { getRegionInScope } from '../regions';
 import { previousMonthOf } from './dashboard.jobs';
 import * as repo from './dashboard.repository';

@@ -18,8 +18,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
 import { assertCan, auditActorOf, type Actor } from '../access';
-import type { BatchKind } from '@xiangmu/contracts';
-import { batchStages } from '../campaigns';
+import { batchStages, type BatchKind } from '@xiangmu/contracts';
 import {
   applyStaged,
   confirmMapping,
