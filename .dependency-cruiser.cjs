@@ -3,6 +3,7 @@
 // Why each rule exists: docs/adr/0014-dependency-rules.md.
 const server = '^apps/server/src/';
 const top = `${server}(seeds/|entrypoints/|bootstrap\\.ts$|job-registry\\.ts$)`;
+const web = '^apps/web/src/';
 // Tests and their harness are exempt where they must be: they boot the whole
 // app and reach into any module to arrange data.
 const tests = ['\\.test\\.ts$', `${server}test/`];
@@ -59,8 +60,54 @@ module.exports = {
       from: { path: ['^apps/server/', '^packages/'], pathNot: tests },
       to: { circular: true },
     },
-    // Web rules (apps/web/src): added by the web app's owner once its
-    // restructuring lands; none yet, so apps/web is only parsed.
+    // Web rules (apps/web/src), top to bottom: app/ (the shell: router,
+    // layout, menu) → features/ → components/ → session/ → lib/.
+    {
+      name: 'web-features-below-the-shell',
+      comment: 'app/ composes the features (router, layout, menu); a feature never imports it.',
+      severity: 'error',
+      from: { path: `${web}features/` },
+      to: { path: `${web}app/` },
+    },
+    {
+      name: 'web-feature-through-its-index',
+      comment:
+        'Another feature is used through its index.ts (what it exports on purpose), not its files.',
+      severity: 'error',
+      from: { path: `${web}features/([^/]+)/` },
+      to: {
+        path: `${web}features/[^/]+/`,
+        pathNot: [`${web}features/$1/`, `${web}features/[^/]+/index\\.ts$`],
+      },
+    },
+    {
+      name: 'web-shared-code-knows-no-feature',
+      comment:
+        'lib/, session/ and components/ are below the features and the shell: they import neither.',
+      severity: 'error',
+      from: { path: `${web}(lib|session|components)/` },
+      to: { path: `${web}(features|app)/` },
+    },
+    {
+      name: 'web-components-above-session-and-lib',
+      comment: 'Components may use the session and lib/; the session and lib/ know no component.',
+      severity: 'error',
+      from: { path: `${web}(lib|session)/` },
+      to: { path: `${web}components/` },
+    },
+    {
+      name: 'web-lib-at-the-bottom',
+      comment: 'lib/ (API client, formatters, money, photos) knows no session.',
+      severity: 'error',
+      from: { path: `${web}lib/` },
+      to: { path: `${web}session/` },
+    },
+    {
+      name: 'web-no-circular',
+      severity: 'error',
+      from: { path: web },
+      to: { circular: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
