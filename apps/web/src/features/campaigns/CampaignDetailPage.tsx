@@ -22,6 +22,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   batchKindLabels,
   batchKinds,
+  batchStages,
   batchTrackingLabels,
   formatYi,
   projectStageLabels,
@@ -34,7 +35,7 @@ import { useMe } from '../../session';
 import { QueryError, emptyLocale } from '../../components/QueryState';
 import { api, errorText, isApiError, type CampaignDetail } from '../../lib/api-client';
 import { StageTag } from '../projects';
-import { batchStages, canLockBatch, canManageEntries, isRunning, percent } from './model';
+import { canLockBatch, canManageEntries, isRunning, percent } from './model';
 
 type RegionRow = CampaignDetail['regions'][number] & {
   /** 'total' for the scope's 合计 row (whose code may equal its only district's) */
