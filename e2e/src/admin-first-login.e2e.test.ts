@@ -1,52 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  ADMIN_INITIAL_PASSWORD,
-  launchBrowser,
-  login,
-  requireWebBuild,
-  screenshot,
-  settle,
-  pendingRequests,
-  startServer,
-  watchErrors,
-  type RunningServer,
-} from './harness';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_INITIAL_PASSWORD, login, screenshot, settle, pendingRequests } from './harness';
+import { LAPTOP, useE2e } from './fixtures';
 
 const NEW_PASSWORD = 'Zz-Xiangmu-2026!';
 const JINGKAI = '郑州经济技术开发区';
 
+// A server of its own: the admin signs in for the first time on an untouched install.
 describe('市级管理员首次登录', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
-  let pending: () => string[];
-
-  beforeAll(async () => {
-    requireWebBuild();
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width: 1366, height: 820 },
-    });
-    page = await context.newPage();
-    errors = watchErrors(page);
-    pending = pendingRequests(page);
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  const e2e = useE2e();
 
   // Signing in for the first time changes the password: a second attempt
   // could only fail at its first step, so this test is never retried.
   it('登录 → 强制修改密码 → 首页 → 切换区域 → 审计日志 → 退出', { retry: 0 }, async () => {
+    const server = e2e.server;
+    const { page, errors } = await e2e.open(null, LAPTOP, null);
+    const pending = pendingRequests(page);
+
     // Not signed in: any page leads to the login form.
     await page.goto(`${server.url}/system/users`);
     await page.waitForURL('**/login');

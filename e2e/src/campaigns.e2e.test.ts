@@ -1,32 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { creditCodeCheckChar } from '@xiangmu/contracts';
 import {
-  DEMO_PASSWORD,
-  launchBrowser,
-  login,
-  requireWebBuild,
-  screenshot,
-  startServer,
-  watchErrors,
-  type RunningServer,
-} from './harness';
+  DESKTOP,
+  apiWrite,
+  button,
+  choose,
+  openMenu,
+  pickDate,
+  rowsOf,
+  shot,
+  useE2e,
+} from './fixtures';
 
-const contextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
 const JINGKAI = '410171';
 const PLANNED = '三个一批测试谋划项目';
 const CREDIT_FIRST17 = '91410100MA9XKW34B';
 const CREDIT_CODE = CREDIT_FIRST17 + creditCodeCheckChar(CREDIT_FIRST17)!;
 
-async function shot(page: Page, name: string, full = true) {
-  if (full) await page.evaluate(() => window.scrollTo(0, 0));
-  await screenshot(page, name, { fullPage: full });
-}
-
 /** 三个一批 in the menu → the period's detail page */
 async function openPeriod(page: Page, name: string) {
-  await page.getByTestId('main-menu').getByRole('menuitem', { name: '三个一批' }).click();
-  await page.waitForURL('**/campaigns');
+  await openMenu(page, '三个一批', '**/campaigns');
   await page.getByTestId('campaign-link').filter({ hasText: name }).click();
   await page.waitForURL(/\/campaigns\/\d+/);
   await page.getByTestId('campaign-title').filter({ hasText: name }).waitFor();
@@ -38,31 +32,13 @@ const cell = (page: Page, region: string, testId: string) =>
     .getByTestId(testId)
     .textContent();
 
+// A server of its own: the test counts 经开区's entries of the demo 第7期 and locks one of its batches.
 describe('"三个一批"', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    requireWebBuild();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const e2e = useE2e();
 
   it('区县查看第7期批次、列入项目；市级开启新一期并审核锁定', async () => {
-    const context = await browser.newContext({
-      ...contextOptions,
-      viewport: { width: 1440, height: 900 },
-    });
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    try {
-      await login(page, server.url, 'jk_admin', DEMO_PASSWORD);
-      await page.waitForURL(`${server.url}/`);
+    const { page, errors } = await e2e.open('jk_admin', DESKTOP);
+    {
       await openPeriod(page, '第7期');
       expect(await page.getByTestId('campaign-dates').textContent()).toContain('2023-01-01');
 
@@ -84,7 +60,7 @@ describe('"三个一批"', () => {
       await page.waitForURL(`**/campaigns/*?region=${JINGKAI}`);
       await page.getByRole('tab', { name: '签约一批' }).click();
       const signTable = page.getByTestId('entries-table-sign');
-      const signRows = signTable.locator('tbody tr.ant-table-row');
+      const signRows = rowsOf(signTable);
       await expect.poll(() => signRows.count()).toBe(3);
       expect(await signTable.textContent()).toContain('海尔压缩机项目');
       const summary = page.getByTestId('entries-summary');
@@ -92,81 +68,59 @@ describe('"三个一批"', () => {
       await shot(page, 'campaigns-01-period');
 
       // a new 谋划 project (through the API, with the session's CSRF token) …
-      const created = await page.evaluate(
-        async (body) => {
-          const me = (await (await fetch('/api/me')).json()) as { csrfToken: string };
-          const res = await fetch('/api/projects', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
-            body: JSON.stringify(body),
-          });
-          return res.status;
-        },
-        {
-          name: PLANNED,
-          ownerName: '郑州测试压缩机有限公司',
-          ownerCreditCode: CREDIT_CODE,
-          regionCode: JINGKAI,
-          industryCluster: '装备制造',
-          level: 'district',
-          totalInvestment: '50000',
-          annualPlan: '10000',
-          planYear: 2026,
-        },
-      );
-      expect(created).toBe(200);
+      const created = await apiWrite(page, 'POST', '/api/projects', {
+        name: PLANNED,
+        ownerName: '郑州测试压缩机有限公司',
+        ownerCreditCode: CREDIT_CODE,
+        regionCode: JINGKAI,
+        industryCluster: '装备制造',
+        level: 'district',
+        totalInvestment: '50000',
+        annualPlan: '10000',
+        planYear: 2026,
+      });
+      expect(created.status).toBe(200);
 
       // … listed in the 签约一批 through the dialog
       await page.getByTestId('entry-add').click();
       const dialog = page.getByRole('dialog', { name: '列入签约一批' });
       await dialog.waitFor();
-      await dialog.getByTestId('entry-project-select').click();
-      await page.keyboard.type('三个一批测试');
-      await page
-        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-          hasText: PLANNED,
-        })
-        .click();
+      await choose(page, dialog.getByTestId('entry-project-select'), PLANNED, '三个一批测试');
       await shot(page, 'campaigns-02-add-entry', false);
-      await dialog.getByRole('button', { name: /列\s*入/ }).click();
+      await button(dialog, '列入').click();
       await dialog.waitFor({ state: 'hidden' });
       await expect.poll(() => signRows.count()).toBe(4);
       await expect.poll(() => summary.textContent()).toContain('共4个项目，总投资90亿元');
       await expect.poll(() => cell(page, JINGKAI, 'count-sign')).toBe('4');
       expect(await signTable.textContent()).toContain(PLANNED);
-      await context.clearCookies();
+      expect(errors).toEqual([]);
+    }
 
-      // 市项目办: 开启新一期 (a taken number is refused in Chinese), then lock 经开区's 签约一批
-      await page.goto(`${server.url}/login`);
-      await login(page, server.url, 'city_office', DEMO_PASSWORD);
-      await page.waitForURL(`${server.url}/`);
-      await page.getByTestId('main-menu').getByRole('menuitem', { name: '三个一批' }).click();
+    // 市项目办: 开启新一期 (a taken number is refused in Chinese), then lock 经开区's 签约一批
+    {
+      const { page, errors } = await e2e.open('city_office', DESKTOP);
+      await openMenu(page, '三个一批', '**/campaigns');
       await page.getByTestId('campaign-link').first().waitFor();
       await page.getByTestId('campaign-create').click();
       const create = page.getByRole('dialog', { name: '开启新一期' });
       await create.waitFor();
       await create.getByLabel('期次（第N期）').fill('7');
-      await create.getByLabel('开始日期').fill('2026-01-01');
-      await create.getByLabel('开始日期').press('Enter');
-      await create.getByLabel('结束日期').fill('2026-12-31');
-      await create.getByLabel('结束日期').press('Enter');
-      await create.getByRole('button', { name: /开\s*启/ }).click();
+      await pickDate(create.getByLabel('开始日期'), '2026-01-01');
+      await pickDate(create.getByLabel('结束日期'), '2026-12-31');
+      await button(create, '开启').click();
       await create.getByTestId('campaign-create-error').waitFor();
       expect(await create.getByTestId('campaign-create-error').textContent()).toMatch(
         /[\u4e00-\u9fa5]/,
       );
       await shot(page, 'campaigns-03-number-taken', false);
       await create.getByLabel('期次（第N期）').fill('9');
-      await create.getByRole('button', { name: /开\s*启/ }).click();
+      await button(create, '开启').click();
       await page.getByTestId('campaign-title').filter({ hasText: '第9期' }).waitFor();
 
       await openPeriod(page, '第7期');
       const row = page.locator(`[data-testid="region-row"][data-region="${JINGKAI}"]`);
       await row.getByTestId('lock-sign').click();
-      await page
-        .locator('.ant-popconfirm')
-        .getByRole('button', { name: /锁\s*定/ })
-        .click();
+      await button(page.locator('.ant-popconfirm'), '锁定').click();
       await row.getByTestId('locked-sign').waitFor();
       await row.click();
       await page.getByRole('tab', { name: '签约一批' }).click();
@@ -176,8 +130,6 @@ describe('"三个一批"', () => {
       await shot(page, 'campaigns-04-locked');
 
       expect(errors).toEqual([]);
-    } finally {
-      await context.close();
     }
   }, 240_000);
 });

@@ -1,68 +1,34 @@
 import { readFileSync } from 'node:fs';
 import JSZip from 'jszip';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  DEMO_PASSWORD,
-  launchBrowser,
-  login,
-  pageOverflow,
-  requireWebBuild,
-  screenshot,
-  startServer,
-  watchErrors,
-  type RunningServer,
-} from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot } from './harness';
+import { DESKTOP, PHONE, expectNoOverflow, openMenu, shot, useE2e } from './fixtures';
 
-const contextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
 const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
 
-async function shot(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await screenshot(page, name);
-}
-
 /** The dashboard's own JSON, read with the page's session. */
-async function dashboardOf(page: Page, base: string, region?: string) {
+async function dashboardOf(page: Page, region?: string) {
   const res = await page.request.get(
-    `${base}/api/dashboard?year=${year}${region ? `&regionCode=${region}` : ''}`,
+    `${new URL(page.url()).origin}/api/dashboard?year=${year}${region ? `&regionCode=${region}` : ''}`,
   );
   expect(res.status()).toBe(200);
   return res.json();
 }
 
 describe('驾驶舱, map, big screen and briefing', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    requireWebBuild();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const e2e = useE2e({ server: 'shared' });
 
   it('市级：驾驶舱数字可点击到项目、地图下钻区县、大屏、下载简报', async () => {
-    const context = await browser.newContext({
-      ...contextOptions,
-      viewport: { width: 1440, height: 900 },
-      acceptDownloads: true,
-    });
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await login(page, server.url, 'city_office', DEMO_PASSWORD);
-    await page.getByTestId('main-menu').getByRole('menuitem', { name: '驾驶舱' }).click();
-    await page.waitForURL('**/dashboard');
-    const city = await dashboardOf(page, server.url);
+    const { page, errors } = await e2e.open('city_office', { ...DESKTOP, acceptDownloads: true });
+    await openMenu(page, '驾驶舱', '**/dashboard');
+    const city = await dashboardOf(page);
     await expect
       .poll(() => page.getByTestId('figure-projects').textContent())
       .toContain(String(city.library.projects));
     await page.getByTestId('chart-map').locator('canvas').first().waitFor();
     // the demo projects have locations: the map draws the largest of them
-    const points = await (await page.request.get(`${server.url}/api/dashboard/points`)).json();
+    const points = await (await page.request.get(e2e.url('/api/dashboard/points'))).json();
     expect(points.points.length).toBeGreaterThan(100);
     expect(points.located).toBe(city.library.projects);
     await page.getByTestId('ranking-table').getByText('郑州经济技术开发区').waitFor();
@@ -81,7 +47,7 @@ describe('驾驶舱, map, big screen and briefing', () => {
     // the ranking (and the map beside it) drills down into a district
     await page.getByTestId('ranking-table').getByText('郑州经济技术开发区').click();
     await page.waitForURL(/region=410171/);
-    const jk = await dashboardOf(page, server.url, '410171');
+    const jk = await dashboardOf(page, '410171');
     await expect
       .poll(() => page.getByTestId('figure-projects').textContent())
       .toContain(String(jk.library.projects));
@@ -115,7 +81,7 @@ describe('驾驶舱, map, big screen and briefing', () => {
       .evaluate((el) => getComputedStyle(el).backgroundImage);
     expect(background).toContain('gradient');
     await shot(page, 'bigscreen-district');
-    await page.goto(`${server.url}/bigscreen`);
+    await page.goto(e2e.url('/bigscreen'));
     await page.getByTestId('big-map').locator('canvas').first().waitFor();
     await expect
       .poll(() => page.getByTestId('big-projects').textContent())
@@ -124,18 +90,10 @@ describe('驾驶舱, map, big screen and briefing', () => {
     await screenshot(page, 'bigscreen-city', { fullPage: false });
 
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it('市级设置年度目标后驾驶舱显示目标完成率', async () => {
-    const context = await browser.newContext({
-      ...contextOptions,
-      viewport: { width: 1440, height: 900 },
-    });
-    const page = await context.newPage();
-    await login(page, server.url, 'city_office', DEMO_PASSWORD);
-    await page.getByTestId('welcome-card').waitFor();
-    await page.goto(`${server.url}/dashboard?region=410171`);
+    const { page } = await e2e.open('city_office', DESKTOP, '/dashboard?region=410171');
     await page.getByTestId('targets-open').click();
     await page.getByTestId('target-410171').fill('-1');
     await page.getByRole('button', { name: '保存' }).click();
@@ -143,34 +101,22 @@ describe('驾驶舱, map, big screen and briefing', () => {
     await page.getByTestId('target-410171').fill('250');
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('年度目标已保存').waitFor();
-    const jk = await dashboardOf(page, server.url, '410171');
+    const jk = await dashboardOf(page, '410171');
     expect(jk.investment.target).toBe('2500000.00');
     await expect
       .poll(() => page.getByTestId('figure-target').textContent())
       .toContain(jk.investment.targetCompletion);
-    await context.close();
   });
 
   it('手机：包保领导查看本区驾驶舱，页面不横向溢出', async () => {
-    const context = await browser.newContext({
-      ...contextOptions,
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
-    const page = await context.newPage();
-    await login(page, server.url, 'jk_leader', DEMO_PASSWORD);
-    await page.getByTestId('welcome-card').waitFor();
-    await page.goto(`${server.url}/dashboard`);
-    const jk = await dashboardOf(page, server.url);
+    const { page } = await e2e.open('jk_leader', PHONE, '/dashboard');
+    const jk = await dashboardOf(page);
     expect(jk.regionCode).toBe('410171');
     await expect
       .poll(() => page.getByTestId('figure-projects').textContent())
       .toContain(String(jk.library.projects));
     expect(await page.getByTestId('targets-open').count()).toBe(0);
-    const o = await pageOverflow(page);
-    expect(o.document).toBeLessThanOrEqual(o.viewport + 1);
+    await expectNoOverflow(page, 1);
     await shot(page, 'dashboard-phone');
-    await context.close();
   });
 });

@@ -1,157 +1,105 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  DEMO_PASSWORD,
-  launchBrowser,
-  login,
-  pageOverflow,
-  requireWebBuild,
-  screenshot,
-  startServer,
-  watchErrors,
-  type RunningServer,
-} from './harness';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, login, pageOverflow, screenshot } from './harness';
+import { LAPTOP, PHONE, choose, chooseInTree, openMenu, useE2e } from './fixtures';
 
-const contextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
-
+// These tests sign in through the form: the demo account's first sign-in
+// (no forced password change) and the login page on a phone are what they check.
 describe('区县管理员（演示账号 jk_admin）', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    requireWebBuild();
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const e2e = useE2e({ server: 'shared' });
 
   it('菜单按角色显示（有用户管理、无后台任务），可新建用户，查看部门与区划', async () => {
-    const context = await browser.newContext({
-      ...contextOptions,
-      viewport: { width: 1366, height: 820 },
-    });
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    try {
-      await page.goto(`${server.url}/`);
-      await page.waitForURL('**/login');
-      // Demo accounts are not forced to change their password.
-      await login(page, server.url, 'jk_admin', DEMO_PASSWORD);
-      await page.waitForURL(`${server.url}/`);
-      const welcome = page.getByTestId('welcome-card');
-      await welcome.waitFor();
-      expect(await welcome.textContent()).toMatch(
-        /李科长[\s\S]*区县管理员[\s\S]*郑州经济技术开发区/,
-      );
+    const { page, errors } = await e2e.open(null, LAPTOP);
+    const server = e2e.server;
+    await page.waitForURL('**/login');
+    // Demo accounts are not forced to change their password.
+    await login(page, server.url, 'jk_admin', DEMO_PASSWORD);
+    await page.waitForURL(`${server.url}/`);
+    const welcome = page.getByTestId('welcome-card');
+    await welcome.waitFor();
+    expect(await welcome.textContent()).toMatch(/李科长[\s\S]*区县管理员[\s\S]*郑州经济技术开发区/);
 
-      const menu = page.getByTestId('main-menu');
-      await menu.getByRole('menuitem', { name: '用户管理' }).waitFor();
-      expect(await menu.getByRole('menuitem', { name: '审计日志' }).count()).toBe(1);
-      expect(await menu.getByRole('menuitem', { name: '后台任务' }).count()).toBe(0);
-      await screenshot(page, 'district-01-home');
+    const menu = page.getByTestId('main-menu');
+    await menu.getByRole('menuitem', { name: '用户管理' }).waitFor();
+    expect(await menu.getByRole('menuitem', { name: '审计日志' }).count()).toBe(1);
+    expect(await menu.getByRole('menuitem', { name: '后台任务' }).count()).toBe(0);
+    await screenshot(page, 'district-01-home');
 
-      // The user list is limited to the district's accounts.
-      await menu.getByRole('menuitem', { name: '用户管理' }).click();
-      await page.waitForURL('**/system/users');
-      const users = page.getByTestId('users-table');
-      await users.getByText('jk_unit').waitFor();
-      const text = (await users.textContent()) ?? '';
-      expect(text).toContain('经开区建设局');
-      expect(text).not.toContain('js_admin');
-      await screenshot(page, 'district-02-users');
+    // The user list is limited to the district's accounts.
+    await openMenu(page, '用户管理', '**/system/users');
+    const users = page.getByTestId('users-table');
+    await users.getByText('jk_unit').waitFor();
+    const text = (await users.textContent()) ?? '';
+    expect(text).toContain('经开区建设局');
+    expect(text).not.toContain('js_admin');
+    await screenshot(page, 'district-02-users');
 
-      // Create an account: the one-time initial password is shown once.
-      await page.getByTestId('user-create').click();
-      const form = page.getByTestId('user-form');
-      await form.getByLabel('用户名').fill('jk_e2e_officer');
-      await form.getByLabel('姓名').fill('经开区建设局 测试员');
-      await form.getByLabel('角色').click();
-      await page.locator('.ant-select-item-option', { hasText: '责任单位' }).click();
-      await form.getByLabel('所属区域').click();
-      await page
-        .locator('.ant-select-tree-title', { hasText: '郑州经济技术开发区' })
-        .first()
-        .click();
-      await form.getByLabel('所属部门（责任单位）').click();
-      await page.locator('.ant-select-item-option', { hasText: '经开区建设局' }).click();
-      await screenshot(page, 'district-03-user-form');
-      await page.getByRole('button', { name: '创建' }).click();
-      const password = page.getByTestId('initial-password');
-      await password.waitFor();
-      expect((await password.textContent())?.trim().length).toBeGreaterThanOrEqual(8);
-      await screenshot(page, 'district-04-initial-password');
-      await page.getByRole('button', { name: '我已记下，关闭' }).click();
-      const created = users.locator('tr', { hasText: 'jk_e2e_officer' });
-      await created.getByText('待修改密码').waitFor();
+    // Create an account: the one-time initial password is shown once.
+    await page.getByTestId('user-create').click();
+    const form = page.getByTestId('user-form');
+    await form.getByLabel('用户名').fill('jk_e2e_officer');
+    await form.getByLabel('姓名').fill('经开区建设局 测试员');
+    await choose(page, form.getByLabel('角色'), '责任单位');
+    await chooseInTree(page, form.getByLabel('所属区域'), '郑州经济技术开发区');
+    await choose(page, form.getByLabel('所属部门（责任单位）'), '经开区建设局');
+    await screenshot(page, 'district-03-user-form');
+    await page.getByRole('button', { name: '创建' }).click();
+    const password = page.getByTestId('initial-password');
+    await password.waitFor();
+    expect((await password.textContent())?.trim().length).toBeGreaterThanOrEqual(8);
+    await screenshot(page, 'district-04-initial-password');
+    await page.getByRole('button', { name: '我已记下，关闭' }).click();
+    const created = users.locator('tr', { hasText: 'jk_e2e_officer' });
+    await created.getByText('待修改密码').waitFor();
 
-      // Departments and regions of the district.
-      await menu.getByRole('menuitem', { name: '部门管理' }).click();
-      await page.getByTestId('departments-table').getByText('经开区生态环境分局').waitFor();
-      await screenshot(page, 'district-05-departments');
-      await menu.getByRole('menuitem', { name: '行政区划' }).click();
-      const regions = page.getByTestId('regions-table');
-      await regions.getByText('郑州经济技术开发区', { exact: true }).waitFor();
-      await page.getByPlaceholder('名称或代码').fill('潮河第1二级');
-      await page.getByPlaceholder('名称或代码').press('Enter');
-      await regions.getByText('潮河第1二级网格').waitFor();
-      await screenshot(page, 'district-06-regions');
+    // Departments and regions of the district.
+    await menu.getByRole('menuitem', { name: '部门管理' }).click();
+    await page.getByTestId('departments-table').getByText('经开区生态环境分局').waitFor();
+    await screenshot(page, 'district-05-departments');
+    await menu.getByRole('menuitem', { name: '行政区划' }).click();
+    const regions = page.getByTestId('regions-table');
+    await regions.getByText('郑州经济技术开发区', { exact: true }).waitFor();
+    await page.getByPlaceholder('名称或代码').fill('潮河第1二级');
+    await page.getByPlaceholder('名称或代码').press('Enter');
+    await regions.getByText('潮河第1二级网格').waitFor();
+    await screenshot(page, 'district-06-regions');
 
-      // Typing the address of a city-only page shows 403, not the page.
-      await page.goto(`${server.url}/system/jobs`);
-      await page.getByTestId('forbidden').waitFor();
-      await screenshot(page, 'district-07-jobs-forbidden');
+    // Typing the address of a city-only page shows 403, not the page.
+    await page.goto(`${server.url}/system/jobs`);
+    await page.getByTestId('forbidden').waitFor();
+    await screenshot(page, 'district-07-jobs-forbidden');
 
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    expect(errors).toEqual([]);
   });
 
   it('手机屏幕（390×844）上首页不横向溢出', async () => {
-    const context = await browser.newContext({
-      ...contextOptions,
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
-    const page: Page = await context.newPage();
-    const errors = watchErrors(page);
-    try {
-      await page.goto(`${server.url}/login`);
-      await page.getByTestId('login-submit').waitFor();
-      expect((await pageOverflow(page)).document).toBeLessThanOrEqual(390);
-      await screenshot(page, 'phone-01-login');
+    const { page, errors } = await e2e.open(null, PHONE, '/login');
+    const server = e2e.server;
+    await page.getByTestId('login-submit').waitFor();
+    expect((await pageOverflow(page)).document).toBeLessThanOrEqual(390);
+    await screenshot(page, 'phone-01-login');
 
-      await login(page, server.url, 'jk_admin', DEMO_PASSWORD);
-      await page.waitForURL(`${server.url}/`);
-      await page.getByTestId('welcome-card').waitFor();
-      await page.getByTestId('home-empty').waitFor();
-      // On a phone the menu lives in a drawer, not in a Sider.
-      expect(await page.locator('.ant-layout-sider').count()).toBe(0);
-      const home = await pageOverflow(page);
-      expect(home.document).toBeLessThanOrEqual(home.viewport);
-      expect(home.body).toBeLessThanOrEqual(home.viewport);
-      await screenshot(page, 'phone-02-home');
+    await login(page, server.url, 'jk_admin', DEMO_PASSWORD);
+    await page.waitForURL(`${server.url}/`);
+    await page.getByTestId('welcome-card').waitFor();
+    await page.getByTestId('home-empty').waitFor();
+    // On a phone the menu lives in a drawer, not in a Sider.
+    expect(await page.locator('.ant-layout-sider').count()).toBe(0);
+    const home = await pageOverflow(page);
+    expect(home.document).toBeLessThanOrEqual(home.viewport);
+    expect(home.body).toBeLessThanOrEqual(home.viewport);
+    await screenshot(page, 'phone-02-home');
 
-      await page.getByTestId('menu-toggle').click();
-      await page.getByRole('menuitem', { name: '用户管理' }).waitFor();
-      await screenshot(page, 'phone-03-menu');
-      await page.getByRole('menuitem', { name: '用户管理' }).click();
-      await page.waitForURL('**/system/users');
-      await page.getByTestId('users-table').getByText('jk_unit').waitFor();
-      // The wide table scrolls inside itself; the page does not.
-      const list = await pageOverflow(page);
-      expect(list.document).toBeLessThanOrEqual(list.viewport);
-      await screenshot(page, 'phone-04-users');
+    await page.getByTestId('menu-toggle').click();
+    await page.getByRole('menuitem', { name: '用户管理' }).waitFor();
+    await screenshot(page, 'phone-03-menu');
+    await page.getByRole('menuitem', { name: '用户管理' }).click();
+    await page.waitForURL('**/system/users');
+    await page.getByTestId('users-table').getByText('jk_unit').waitFor();
+    // The wide table scrolls inside itself; the page does not.
+    const list = await pageOverflow(page);
+    expect(list.document).toBeLessThanOrEqual(list.viewport);
+    await screenshot(page, 'phone-04-users');
 
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    expect(errors).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ import { chromium, type Browser, type Page, type Request } from 'playwright-core
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'e2e/artifacts');
 export const ADMIN_INITIAL_PASSWORD = 'Init-Pass-2026';
-/** apps/server/src/platform/database/seeds/demo.ts */
+/** the password of every demo account (the server's demo seed) */
 export const DEMO_PASSWORD = 'Xiangmu@2026';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -58,8 +58,14 @@ function freePort(): Promise<number> {
   });
 }
 
-export interface RunningServer {
+/** What a test needs to know of a running server (plain data: it is passed from globalSetup). */
+export interface ServerInfo {
   url: string;
+  /** a scratch directory of this server's tests (the fixtures keep sessions there), gone with the server */
+  stateDir: string;
+}
+
+export interface RunningServer extends ServerInfo {
   stop(): Promise<void>;
 }
 
@@ -70,6 +76,7 @@ export interface RunningServer {
  */
 export async function startServer(): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'xiangmu-e2e-'));
+  const stateDir = mkdtempSync(join(tmpdir(), 'xiangmu-e2e-state-'));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -111,6 +118,7 @@ export async function startServer(): Promise<RunningServer> {
       clearTimeout(timer);
     }
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
   };
 
   const url = `http://127.0.0.1:${port}`;
@@ -132,7 +140,7 @@ export async function startServer(): Promise<RunningServer> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, stop };
+  return { url, stateDir, stop };
 }
 
 /** Playwright's 30 s default is too short on a 2-core machine that is busy with a build. */

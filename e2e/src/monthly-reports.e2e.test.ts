@@ -2,30 +2,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { creditCodeCheckChar, monthOf } from '@xiangmu/contracts';
+import { loadExcel, pageOverflow, screenshot, sitePhoto, watchErrors } from './harness';
 import {
-  DEMO_PASSWORD,
-  loadExcel,
-  launchBrowser,
-  login,
-  pageOverflow,
-  requireWebBuild,
-  screenshot,
-  sitePhoto,
-  startServer,
-  watchErrors,
-  type RunningServer,
-} from './harness';
-
-const contextOptions = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
-const phone = {
-  ...contextOptions,
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-} as const;
+  DESKTOP,
+  PHONE,
+  apiWrite,
+  button,
+  choose,
+  expectNoOverflow,
+  openMenu,
+  shot,
+  useE2e,
+} from './fixtures';
 
 /** The month being reported now (Beijing): last month; and this month. */
 const THIS_MONTH = monthOf(new Date());
@@ -67,66 +57,24 @@ async function monthlyLedger(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-async function shot(page: Page, name: string, full = true) {
-  if (full) await page.evaluate(() => window.scrollTo(0, 0));
-  await screenshot(page, name, { fullPage: full });
-}
-
-/** Picks an option of an antd Select opened by clicking `trigger` (retries a cold first click). */
-async function choose(page: Page, trigger: Locator, option: string) {
-  const select = trigger.locator('xpath=ancestor::*[contains(@class,"ant-select")][1]');
-  for (let attempt = 1; ; attempt++) {
-    await trigger.click();
-    const item = page
-      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-        hasText: option,
-      })
-      .first();
-    await item.waitFor();
-    await item.click();
-    const chosen = select.locator('.ant-select-selection-item', { hasText: option });
-    if ((await chosen.count()) > 0 || attempt === 3) return;
-    await page.keyboard.press('Escape');
-  }
-}
-
 /** Creates a project under construction through the API, as the signed-in admin. */
 async function createBuildingProject(page: Page, name: string): Promise<number> {
-  return page.evaluate(
-    async ({ name, code, year }) => {
-      const me = (await (await fetch('/api/me')).json()) as { csrfToken: string };
-      const res = await fetch('/api/projects', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
-        body: JSON.stringify({
-          name,
-          ownerName: '郑州调度测试有限公司',
-          ownerCreditCode: code,
-          regionCode: '410171',
-          industryCluster: '装备制造',
-          level: 'district',
-          totalInvestment: '30000',
-          annualPlan: '5000',
-          planYear: year,
-          stage: 'building',
-        }),
-      });
-      if (!res.ok) throw new Error(`创建项目失败：${res.status} ${await res.text()}`);
-      return ((await res.json()) as { id: number }).id;
-    },
-    { name, code: CREDIT_CODE, year: PLAN_YEAR },
-  );
+  const res = await apiWrite<{ id: number }>(page, 'POST', '/api/projects', {
+    name,
+    ownerName: '郑州调度测试有限公司',
+    ownerCreditCode: CREDIT_CODE,
+    regionCode: '410171',
+    industryCluster: '装备制造',
+    level: 'district',
+    totalInvestment: '30000',
+    annualPlan: '5000',
+    planYear: PLAN_YEAR,
+    stage: 'building',
+  });
+  if (res.status !== 200)
+    throw new Error(`创建项目失败：${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
 }
-
-/**
- * A button of a dialog by its label. antd spaces two-character labels ("提 交"),
- * and a button that was loading for a moment can keep its leaving loading icon,
- * labelled "loading", for good: the icon's leave transition runs from width 0
- * to width 0, so no transitionend ever removes it (seen as lost clicks after a
- * quick failed save). What the user sees is the label alone.
- */
-const button = (dialog: Locator, text: string) =>
-  dialog.getByRole('button', { name: new RegExp(`^(loading )?${[...text].join('\\s*')}$`) });
 
 /** The year shown in the project's 月度调度 section: the one of `month`. */
 async function showYearOf(page: Page, month: string) {
@@ -136,45 +84,35 @@ async function showYearOf(page: Page, month: string) {
     await choose(page, select.locator('input'), `${year}年`);
 }
 
+// A server of its own: the test closes last month of 经开区 and counts the month's reports.
 describe('月度调度、问题台账与导入', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const e2e = useE2e();
   let dir: string;
   let projectA: number;
   let projectB: number;
   const photo = () => join(dir, '现场照片.png');
 
   beforeAll(async () => {
-    requireWebBuild();
     dir = mkdtempSync(join(tmpdir(), 'xiangmu-reports-'));
     writeFileSync(photo(), sitePhoto());
     writeFileSync(join(dir, `经开区${LAST_MONTH}调度.xlsx`), await monthlyLedger());
-    server = await startServer();
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('区县管理员填报本月（附照片）、提出问题并销号、导入调度台账、关闭月份后修改被拒', async () => {
-    const context = await browser.newContext({
-      ...contextOptions,
-      viewport: { width: 1440, height: 900 },
+    const { page, context, errors } = await e2e.open('jk_admin', {
+      ...DESKTOP,
       acceptDownloads: true,
     });
-    const page = await context.newPage();
-    const errors = watchErrors(page);
     try {
-      await login(page, server.url, 'jk_admin', DEMO_PASSWORD);
-      await page.waitForURL(`${server.url}/`);
       projectA = await createBuildingProject(page, PROJECT_A);
       projectB = await createBuildingProject(page, PROJECT_B);
 
       // ---------------------------------------------------------------- 填报本月
-      await page.goto(`${server.url}/projects/${projectA}`);
+      await page.goto(e2e.url(`/projects/${projectA}`));
       const section = page.getByTestId('reports-section');
       await section.waitFor();
       await showYearOf(page, LAST_MONTH);
@@ -304,8 +242,7 @@ describe('月度调度、问题台账与导入', () => {
       expect(await problemRow.textContent()).toContain('郑电〔2026〕118号');
 
       // ---------------------------------------------------------------- 导入月度调度
-      await page.getByTestId('main-menu').getByRole('menuitem', { name: '月度调度' }).click();
-      await page.waitForURL('**/reports');
+      await openMenu(page, '月度调度', '**/reports');
       await page.getByTestId('reports-summary').waitFor();
       await page.getByTestId('reports-import').click();
       await page.waitForURL(/\/reports\/import\?month=/);
@@ -375,7 +312,7 @@ describe('月度调度、问题台账与导入', () => {
       expect(await page.getByTestId('reports-summary').textContent()).toContain('应报');
       await shot(page, 'reports-07-month-list');
       // and on the project's page, marked as imported
-      await page.goto(`${server.url}/projects/${projectB}`);
+      await page.goto(e2e.url(`/projects/${projectB}`));
       await page.getByTestId('reports-section').waitFor();
       await showYearOf(page, LAST_MONTH);
       const importedMonth = page.locator(
@@ -390,7 +327,7 @@ describe('月度调度、问题台账与导入', () => {
       // two people edit the same report: the second save meets the first one
       const editor = await context.newPage();
       const editorErrors = watchErrors(editor);
-      await editor.goto(`${server.url}/projects/${projectA}`);
+      await editor.goto(e2e.url(`/projects/${projectA}`));
       await editor.getByTestId('reports-section').waitFor();
       await showYearOf(editor, LAST_MONTH);
       const editRow = editor.locator(
@@ -401,7 +338,7 @@ describe('月度调度、问题台账与导入', () => {
       await edit.waitFor();
       await edit.getByLabel('本月完成投资（万元）').fill('1300');
 
-      await page.goto(`${server.url}/projects/${projectA}`);
+      await page.goto(e2e.url(`/projects/${projectA}`));
       await page.getByTestId('reports-section').waitFor();
       await showYearOf(page, LAST_MONTH);
       await row.getByTestId('report-edit').click();
@@ -436,7 +373,7 @@ describe('月度调度、问题台账与导入', () => {
       await edit.getByLabel('本月完成投资（万元）').fill('1350');
 
       await page.bringToFront();
-      await page.goto(`${server.url}/reports?month=${LAST_MONTH}`);
+      await page.goto(e2e.url(`/reports?month=${LAST_MONTH}`));
       const closure = page.getByTestId('month-closure');
       await closure.waitFor();
       expect(await closure.getAttribute('data-closed')).toBe('false');
@@ -480,13 +417,12 @@ describe('月度调度、问题台账与导入', () => {
 
   it('手机上填报本月调度（区县管理员、企业），责任单位在手机上销号', async () => {
     // the district admin raises a problem for 经开区建设局 (from a phone too)
-    const adminContext = await browser.newContext(phone);
-    const admin = await adminContext.newPage();
-    const adminErrors = watchErrors(admin);
+    const {
+      page: admin,
+      context: adminContext,
+      errors: adminErrors,
+    } = await e2e.open('jk_admin', PHONE, `/projects/${projectA}`);
     try {
-      await login(admin, server.url, 'jk_admin', DEMO_PASSWORD);
-      await admin.waitForURL(`${server.url}/`);
-      await admin.goto(`${server.url}/projects/${projectA}`);
       const section = admin.getByTestId('reports-section');
       await section.waitFor();
       await admin.getByTestId('reports-cards').waitFor();
@@ -515,8 +451,7 @@ describe('月度调度、问题台账与导入', () => {
       await card.waitFor();
       expect(await card.textContent()).toContain('980.00');
       expect(await card.getByTestId('photo-thumb').count()).toBe(1);
-      const overflow = await pageOverflow(admin);
-      expect(overflow.document).toBeLessThanOrEqual(overflow.viewport);
+      await expectNoOverflow(admin);
       await card.scrollIntoViewIfNeeded();
       await screenshot(admin, 'reports-12-phone-listed', { fullPage: false });
 
@@ -552,16 +487,10 @@ describe('月度调度、问题台账与导入', () => {
     }
 
     // an enterprise reports for its own company's projects from a phone
-    const entContext = await browser.newContext(phone);
-    const ent = await entContext.newPage();
-    const entErrors = watchErrors(ent);
+    const { page: ent, context: entContext, errors: entErrors } = await e2e.open('jk_ent', PHONE);
     try {
-      await login(ent, server.url, 'jk_ent', DEMO_PASSWORD);
-      await ent.waitForURL(`${server.url}/`);
-      await ent.getByTestId('menu-toggle').click();
-      await ent.getByTestId('main-menu').getByRole('menuitem', { name: '月度调度' }).click();
-      await ent.waitForURL('**/reports');
-      await ent.goto(`${server.url}/reports?month=${THIS_MONTH}`);
+      await openMenu(ent, '月度调度', '**/reports');
+      await ent.goto(e2e.url(`/reports?month=${THIS_MONTH}`));
       const card = ent.getByTestId('report-item-card').filter({ hasText: PROJECT_B });
       await card.waitFor();
       // only its own company's projects, without the region's figures or project pages
@@ -584,8 +513,7 @@ describe('月度调度、问题台账与导入', () => {
       await form.waitFor({ state: 'hidden' });
       await card.getByTestId('report-status').filter({ hasText: '已报' }).waitFor();
       expect(await card.textContent()).toContain('432.10');
-      const overflow = await pageOverflow(ent);
-      expect(overflow.document).toBeLessThanOrEqual(overflow.viewport);
+      await expectNoOverflow(ent);
       await shot(ent, 'reports-13b-phone-enterprise-list', false);
       expect(entErrors).toEqual([]);
     } finally {
@@ -593,12 +521,8 @@ describe('月度调度、问题台账与导入', () => {
     }
 
     // the unit officer finds it among his unit's problems and closes it
-    const context = await browser.newContext(phone);
-    const page = await context.newPage();
-    const errors = watchErrors(page);
+    const { page, context, errors } = await e2e.open('jk_unit', PHONE);
     try {
-      await login(page, server.url, 'jk_unit', DEMO_PASSWORD);
-      await page.waitForURL(`${server.url}/`);
       await page.getByTestId('menu-toggle').click();
       await page.getByTestId('main-menu').getByRole('menuitem', { name: '问题台账' }).click();
       await page.waitForURL('**/problems');

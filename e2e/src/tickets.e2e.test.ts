@@ -2,21 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { loadExcel, screenshot, sitePhoto } from './harness';
 import {
-  DEMO_PASSWORD,
-  finishAnimations,
-  loadExcel,
-  launchBrowser,
-  login,
-  pageOverflow,
-  requireWebBuild,
-  screenshot,
-  sitePhoto,
-  startServer,
-  watchErrors,
-  type RunningServer,
-} from './harness';
+  DESKTOP,
+  PHONE,
+  choose,
+  closed,
+  expectNoOverflow,
+  useE2e,
+  type DemoUser,
+} from './fixtures';
 
 /**
  * The whole ticket loop in Chromium: a grid worker reports an event on a
@@ -27,54 +23,38 @@ import {
  * show it; an Open311 request arrives in the ledger.
  */
 
-const zh = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
-const desktop: BrowserContextOptions = { ...zh, viewport: { width: 1440, height: 900 } };
 const phone: BrowserContextOptions = {
-  ...zh,
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
+  ...PHONE,
   geolocation: { longitude: 113.7321, latitude: 34.7102 },
   permissions: ['geolocation'],
 };
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useE2e({ server: 'shared' });
 let dir: string;
 const errorLists: string[][] = [];
 const pages: Record<string, Page> = {};
 
-beforeAll(async () => {
-  requireWebBuild();
-  server = await startServer();
-  browser = await launchBrowser();
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'xm-tickets-'));
   writeFileSync(join(dir, '现场1.png'), sitePhoto());
   writeFileSync(join(dir, '现场2.png'), sitePhoto());
-}, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+});
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function as(username: string, options: BrowserContextOptions): Promise<Page> {
+/** One page per person and screen, kept open across the tests of the file. */
+async function as(username: DemoUser, options: BrowserContextOptions): Promise<Page> {
   const key = `${username}:${options.isMobile ? 'phone' : 'desk'}`;
   if (pages[key]) return pages[key]!;
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  errorLists.push(watchErrors(page));
-  await login(page, server.url, username, DEMO_PASSWORD);
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  const { page, errors } = await e2e.open(username, options, '/', { keep: true });
+  errorLists.push(errors);
   pages[key] = page;
   return page;
 }
 
-async function pick(page: Page, testId: string, text: string) {
-  await page.getByTestId(testId).click();
-  await page.locator('.ant-select-item-option:visible', { hasText: text }).first().click();
-}
+const pick = (page: Page, testId: string, text: string) =>
+  choose(page, page.getByTestId(testId), text);
 
 /** one step of the loop through its dialog */
 async function act(page: Page, action: string, fill?: (form: Locator) => Promise<void>) {
@@ -86,10 +66,7 @@ async function act(page: Page, action: string, fill?: (form: Locator) => Promise
   await form.waitFor();
   if (fill) await fill(form);
   await page.getByTestId('ticket-action-ok').click();
-  await form.waitFor({ state: 'detached', timeout: 15_000 }).catch(async () => {
-    await finishAnimations(page);
-    await form.waitFor({ state: 'detached' });
-  });
+  await closed(page, form, 'detached');
 }
 
 const status = (page: Page) => page.getByTestId('ticket-status');
@@ -99,7 +76,7 @@ async function expectStatus(page: Page, value: string) {
 }
 
 async function openTicket(page: Page, number: string) {
-  await page.goto(`${server.url}/tickets?q=${number}`);
+  await page.goto(e2e.url(`/tickets?q=${number}`));
   const row = page.locator(`[data-number="${number}"]`).first();
   await row.waitFor();
   const link = row.getByTestId('ticket-link');
@@ -117,18 +94,13 @@ const visible = (l: Locator) => l.waitFor({ state: 'visible' });
 const hasText = (l: Locator, text: string) => expect.poll(() => l.innerText()).toContain(text);
 const hasCount = (l: Locator, n: number) => expect.poll(() => l.count()).toBe(n);
 
-async function noOverflow(page: Page) {
-  const o = await pageOverflow(page);
-  expect(o.document, JSON.stringify(o)).toBeLessThanOrEqual(o.viewport);
-}
-
 let gridNumber = '';
 let gridId = 0;
 
 describe('the loop of a grid event', () => {
   it('a grid worker reports on a phone with location and photos', async () => {
     const g = await as('jk_grid', phone);
-    await g.goto(`${server.url}/tickets/new`);
+    await g.goto(e2e.url('/tickets/new'));
     await pick(g, 'ticket-category', '占道经营');
     await visible(g.getByText('办理时限：24小时'));
     await g.getByTestId('ticket-title-input').fill('明湖小区3号楼下占道经营');
@@ -142,7 +114,7 @@ describe('the loop of a grid event', () => {
       .locator('[data-testid="ticket-photo-picker"] input[type=file]')
       .setInputFiles([join(dir, '现场1.png'), join(dir, '现场2.png')]);
     await hasCount(g.getByTestId('ticket-photo-chosen'), 2);
-    await noOverflow(g);
+    await expectNoOverflow(g);
     await screenshot(g, 'tickets-phone-grid-new');
     await g.getByTestId('ticket-submit').click();
     await g.waitForURL(/\/tickets\/\d+$/);
@@ -159,13 +131,13 @@ describe('the loop of a grid event', () => {
     });
     expect(t.photos).toHaveLength(2);
     await expectStatus(g, 'submitted');
-    await noOverflow(g);
+    await expectNoOverflow(g);
     await screenshot(g, 'tickets-phone-grid-detail');
   });
 
   it('the district accepts it from its queue and dispatches it with a co-handling unit', async () => {
-    const a = await as('jk_admin', desktop);
-    await a.goto(`${server.url}/tickets/queue`);
+    const a = await as('jk_admin', DESKTOP);
+    await a.goto(e2e.url('/tickets/queue'));
     await visible(a.locator(`[data-number="${gridNumber}"]`).first());
     const queue = await api(a, '/api/tickets/queue?tab=todo');
     await hasText(a.getByTestId('ticket-count-todo'), String(queue.counts.todo));
@@ -195,10 +167,10 @@ describe('the loop of a grid event', () => {
 
   it('the unit handles and replies on a phone; the grid worker closes it after checking on site', async () => {
     const u = await as('jk_unit', phone);
-    await u.goto(`${server.url}/tickets/queue`);
+    await u.goto(e2e.url('/tickets/queue'));
     const card = u.locator(`[data-testid="ticket-card"][data-number="${gridNumber}"]`);
     await card.waitFor();
-    await noOverflow(u);
+    await expectNoOverflow(u);
     await screenshot(u, 'tickets-phone-unit-queue');
     await card.click();
     await act(u, 'start');
@@ -208,7 +180,7 @@ describe('the loop of a grid event', () => {
     );
     await expectStatus(u, 'replied');
     const g = await as('jk_grid', phone);
-    await g.goto(`${server.url}/tickets/${gridId}`);
+    await g.goto(e2e.url(`/tickets/${gridId}`));
     await hasText(g.getByTestId('ticket-detail-reply'), '设置隔离桩');
     await act(g, 'close', (f) => f.getByTestId('ticket-action-text').fill('现场核实已整改'));
     await expectStatus(g, 'closed');
@@ -230,44 +202,44 @@ describe('an enterprise demand', () => {
   let number = '';
   it('submitted from a phone, rated 不满意 (back to the unit), then 满意, then closed', async () => {
     const e = await as('jk_ent', phone);
-    await e.goto(`${server.url}/tickets/new`);
+    await e.goto(e2e.url('/tickets/new'));
     await pick(e, 'ticket-category', '用电用能');
     await e.getByTestId('ticket-title-input').fill('二期厂房用电增容');
     await e
       .getByTestId('ticket-description-input')
       .fill('二期厂房投产需增容至10000千伏安，希望月底前完成。');
-    await noOverflow(e);
+    await expectNoOverflow(e);
     await e.getByTestId('ticket-submit').click();
     await e.waitForURL(/\/tickets\/\d+$/);
     const id = Number(new URL(e.url()).pathname.split('/').pop());
     number = (await api(e, `/api/tickets/${id}`)).number;
 
-    const a = await as('jk_admin', desktop);
+    const a = await as('jk_admin', DESKTOP);
     await openTicket(a, number);
     await act(a, 'accept');
     await act(a, 'dispatch', () => pick(a, 'ticket-dispatch-unit', '经开区建设局'));
     await expectStatus(a, 'dispatched');
     const u = await as('jk_unit', phone);
-    await u.goto(`${server.url}/tickets/${id}`);
+    await u.goto(e2e.url(`/tickets/${id}`));
     await act(u, 'start');
     await act(u, 'reply', (f) =>
       f.getByTestId('ticket-action-text').fill('已协调供电公司现场勘查。'),
     );
 
-    await e.goto(`${server.url}/tickets/${id}`);
+    await e.goto(e2e.url(`/tickets/${id}`));
     await act(e, 'rate', async (f) => {
       await f.getByTestId('ticket-rate-unsatisfied').click();
       await f.getByTestId('ticket-action-text').fill('只勘查未答复时间');
     });
     await expectStatus(e, 'handling');
-    await u.goto(`${server.url}/tickets/${id}`);
+    await u.goto(e2e.url(`/tickets/${id}`));
     await act(u, 'reply', (f) =>
       f.getByTestId('ticket-action-text').fill('供电公司承诺本月25日前完成增容。'),
     );
-    await e.goto(`${server.url}/tickets/${id}`);
+    await e.goto(e2e.url(`/tickets/${id}`));
     await act(e, 'rate', (f) => f.getByTestId('ticket-rate-satisfied').click());
     await hasText(e.getByTestId('ticket-detail-rating'), '满意');
-    await noOverflow(e);
+    await expectNoOverflow(e);
     await screenshot(e, 'tickets-phone-ent-rated');
     await openTicket(a, number);
     await act(a, 'close');
@@ -284,11 +256,11 @@ describe('an enterprise demand', () => {
   });
 
   it('a wrongly dispatched demand is returned by the unit with its reason', async () => {
-    const a = await as('jk_admin', desktop);
+    const a = await as('jk_admin', DESKTOP);
     // the district registers it for an enterprise of the registry, through the form
     const ents = await api(a, '/api/enterprises?pageSize=1');
     const enterprise = ents.items[0].name as string;
-    await a.goto(`${server.url}/tickets/new`);
+    await a.goto(e2e.url('/tickets/new'));
     await a.getByTestId('ticket-source').getByText('万人助万企').click();
     await pick(a, 'ticket-category', '用地保障');
     await a.getByTestId('ticket-enterprise').click();
@@ -303,7 +275,7 @@ describe('an enterprise demand', () => {
     expect(created.status).toBe('accepted');
     await act(a, 'dispatch', () => pick(a, 'ticket-dispatch-unit', '经开区建设局'));
     const u = await as('jk_unit', phone);
-    await u.goto(`${server.url}/tickets/${created.id}`);
+    await u.goto(e2e.url(`/tickets/${created.id}`));
     await act(u, 'return', (f) =>
       f.getByTestId('ticket-action-text').fill('用地指标属自然资源和规划局职责'),
     );
@@ -318,10 +290,10 @@ describe('an enterprise demand', () => {
 
 describe('a project problem', () => {
   it('is registered from the project page with the project chosen, and listed there', async () => {
-    const a = await as('jk_admin', desktop);
+    const a = await as('jk_admin', DESKTOP);
     const projects = await api(a, '/api/projects?pageSize=1&stage=building');
     const project = projects.items[0] as { id: number; name: string };
-    await a.goto(`${server.url}/projects/${project.id}`);
+    await a.goto(e2e.url(`/projects/${project.id}`));
     await a.getByTestId('project-tickets').waitFor();
     await a.getByTestId('project-ticket-new').click();
     await a.waitForURL(/\/tickets\/new\?project=/);
@@ -340,7 +312,7 @@ describe('a project problem', () => {
       projectId: project.id,
       projectName: project.name,
     });
-    await a.goto(`${server.url}/projects/${project.id}`);
+    await a.goto(e2e.url(`/projects/${project.id}`));
     await visible(a.getByTestId('project-tickets').locator(`[data-number="${t.number}"]`));
     await screenshot(a, 'tickets-desk-project-card');
   });
@@ -348,8 +320,8 @@ describe('a project problem', () => {
 
 describe('ledger, export, statistics and Open311', () => {
   it('the ledger lists what the API lists and exports the same rows to Excel', async () => {
-    const a = await as('jk_admin', desktop);
-    await a.goto(`${server.url}/tickets?source=grid`);
+    const a = await as('jk_admin', DESKTOP);
+    await a.goto(e2e.url('/tickets?source=grid'));
     const list = await api(a, '/api/tickets?source=grid&pageSize=20');
     await hasText(a.getByTestId('ticket-counts'), String(list.counts.open));
     await visible(a.locator(`[data-number="${list.items[0].number}"]`).first());
@@ -372,34 +344,34 @@ describe('ledger, export, statistics and Open311', () => {
   });
 
   it('the statistics page shows the units of the API with their ranking', async () => {
-    const a = await as('jk_admin', desktop);
-    await a.goto(`${server.url}/tickets/stats`);
+    const a = await as('jk_admin', DESKTOP);
+    await a.goto(e2e.url('/tickets/stats'));
     const stats = await api(a, '/api/tickets/stats');
     const first = stats.units[0];
     await visible(a.getByText(first.departmentName).first());
     await visible(a.getByText(String(stats.totals.received)).first());
     await screenshot(a, 'tickets-desk-stats');
     const p = await as('jk_admin', phone);
-    await p.goto(`${server.url}/tickets/stats`);
+    await p.goto(e2e.url('/tickets/stats'));
     await visible(p.getByText(first.departmentName).first());
-    await noOverflow(p);
+    await expectNoOverflow(p);
     await screenshot(p, 'tickets-phone-stats');
   });
 
   it('an external system gets a key once, and its Open311 request arrives in the ledger', async () => {
-    const a = await as('jk_admin', desktop);
-    await a.goto(`${server.url}/tickets/settings?tab=open311`);
+    const a = await as('jk_admin', DESKTOP);
+    await a.goto(e2e.url('/tickets/settings?tab=open311'));
     await a.getByTestId('open311-new').click();
     await a.getByTestId('open311-name').fill('潮河街道视频监控平台');
     await a.getByRole('button', { name: '创建并生成 api_key' }).click();
     const key = (await a.getByTestId('open311-api-key').innerText()).trim();
     expect(key).toMatch(/^xm311_/);
     await screenshot(a, 'tickets-desk-open311-key', { fullPage: false });
-    const services = await (await fetch(`${server.url}/api/open311/v2/services.json`)).json();
+    const services = await (await fetch(e2e.url('/api/open311/v2/services.json'))).json();
     const code = services.find(
       (s: { service_name: string }) => s.service_name === '乱停乱放',
     ).service_code;
-    const res = await fetch(`${server.url}/api/open311/v2/requests.json`, {
+    const res = await fetch(e2e.url('/api/open311/v2/requests.json'), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -411,7 +383,7 @@ describe('ledger, export, statistics and Open311', () => {
     });
     expect(res.status).toBe(200);
     const [{ service_request_id: id }] = await res.json();
-    await a.goto(`${server.url}/tickets/${id}`);
+    await a.goto(e2e.url(`/tickets/${id}`));
     await hasText(a.getByTestId('ticket-facts'), '乱停乱放');
     await hasText(a.getByTestId('ticket-facts'), '潮河街道视频监控平台');
   });
