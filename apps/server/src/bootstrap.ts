@@ -10,7 +10,6 @@ import { dashboardRoutes } from './modules/dashboard';
 import { briefingRoutes } from './modules/briefings';
 import { jobRoutes } from './modules/jobs';
 import { ensureDefaultTemplates, milestoneRoutes, recomputeDueDates } from './modules/milestones';
-import { problemRoutes } from './modules/problems';
 import { projectRoutes } from './modules/projects';
 import { ensureOfficialRegions, regionRoutes } from './modules/regions';
 import { reportRoutes } from './modules/reports';
@@ -105,7 +104,6 @@ export async function createXiangmu(opts: XiangmuOptions) {
           campaignRoutes,
           attachmentRoutes,
           reportRoutes,
-          problemRoutes,
           milestoneRoutes,
           calendarRoutes,
           dashboardRoutes,

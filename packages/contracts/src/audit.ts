@@ -70,6 +70,7 @@ export const auditActionLabels: Record<string, string> = {
   'problem.updated': '修改问题',
   'problem.closed': '问题销号',
   'problem.reopened': '问题重新打开',
+  'ticket.migrated_from_problem': '问题台账并入工单',
   'milestone.planned': '倒排生成节点',
   'milestone.created': '新增节点',
   'milestone.updated': '修改节点',

@@ -211,6 +211,13 @@ export const createTicketRequest = z.strictObject({
   lng: z.number().min(73).max(136).optional(),
   lat: z.number().min(3).max(54).optional(),
   idempotencyKey: idempotencyKey.optional(),
+  // A project problem (问题台账) only:
+  /** 整改期限: due at the end of this day (Beijing) instead of the category's limit */
+  rectifyBy: isoDate.optional(),
+  /** the monthly report (月度调度) it was raised from */
+  reportId: z.number().int().positive().optional(),
+  /** 责任单位: registered and dispatched to it at once (by those who may dispatch) */
+  departmentId: z.number().int().positive().optional(),
 });
 export type CreateTicketRequest = z.infer<typeof createTicketRequest>;
 
@@ -282,16 +289,24 @@ export const ticket = z.object({
   closedAt: z.string().nullable(),
   resolvedLevel: ticketLevelSchema.nullable(),
   mergedIntoId: z.number().nullable(),
+  /** 整改期限 of a project problem */
+  rectifyBy: z.string().nullable(),
+  reportId: z.number().nullable(),
+  /** the month of that report, YYYY-MM */
+  reportMonth: z.string().nullable(),
   version: z.number(),
 });
 export type Ticket = z.infer<typeof ticket>;
 
-export const ticketEventKinds = [...ticketActions, 'create', 'remind'] as const;
+/** 'update' and 'reopen' come from the problem ledger's history (migration 0016) */
+export const ticketEventKinds = [...ticketActions, 'create', 'remind', 'update', 'reopen'] as const;
 export type TicketEventKind = (typeof ticketEventKinds)[number];
 export const ticketEventLabels: Record<TicketEventKind, string> = {
   ...ticketActionLabels,
   create: '登记',
   remind: '临期提醒',
+  update: '修改',
+  reopen: '重新打开',
 };
 
 export const ticketEvent = z.object({

@@ -18,7 +18,7 @@ const lastMonth = (() => {
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 })();
 
-describe('demo monthly reports and problems', () => {
+describe('demo monthly reports and project problems', () => {
   it('every project under construction reported the months of 2026 so far, within its annual plan', async () => {
     const rows = await ctx.db
       .selectFrom('monthly_reports as m')
@@ -80,12 +80,22 @@ describe('demo monthly reports and problems', () => {
     expect(Number(completion.regions[0].completion)).toBeLessThanOrEqual(100);
   });
 
-  it('the ledger has open, overdue, closed and reopened problems, and a photo to look at', async () => {
-    const ledger = (await ctx.request('GET', '/api/problems?pageSize=200', { as: jk })).body;
+  it('the problem ledger has open, overdue, 待销号, closed and reopened problems, and a photo to look at', async () => {
+    const ledger = (
+      await ctx.request('GET', '/api/tickets?source=project&pageSize=200', { as: jk })
+    ).body;
     expect(ledger.counts.open).toBeGreaterThan(0);
     expect(ledger.counts.closed).toBeGreaterThan(0);
     expect(ledger.counts.overdue).toBeGreaterThan(0);
-    expect(ledger.items.some((p: { reopenCount: number }) => p.reopenCount > 0)).toBe(true);
+    const items = ledger.items as Array<{ id: number; status: string; rectifyBy: string | null }>;
+    expect(items.some((t) => t.status === 'replied')).toBe(true);
+    expect(items.filter((t) => t.rectifyBy !== null).length).toBeGreaterThanOrEqual(5);
+    const reopened = await ctx.db
+      .selectFrom('ticket_events')
+      .select('ticket_id')
+      .where('kind', '=', 'reopen')
+      .execute();
+    expect(reopened.length).toBeGreaterThan(0);
     const photo = await ctx.db.selectFrom('attachments').select('id').executeTakeFirstOrThrow();
     const res = await ctx.request('GET', `/api/attachments/${photo.id}`, { as: jk });
     expect([res.status, res.headers['content-type'], sniffImage(res.raw)]).toEqual([

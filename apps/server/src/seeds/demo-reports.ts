@@ -5,7 +5,7 @@
 // idempotent, one statement per table. Written like the other seeds.
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { isLateSubmission, monthOf } from '@xiangmu/contracts';
+import { isLateSubmission, monthOf, type TicketStatus } from '@xiangmu/contracts';
 import type { Db } from '../platform/database/db';
 import { recordAudit } from '../modules/audit';
 import { systemActor } from '../modules/access';
@@ -330,16 +330,33 @@ export async function seedDemoReports(db: Db, now = new Date()): Promise<number>
         )
         .execute();
 
-    // the problem ledger
+    // the problem ledger: project problems are tickets of source 'project' (ADR 0015)
     const departments = await trx.selectFrom('departments').select(['id', 'name']).execute();
     const all = await trx
       .selectFrom('projects')
-      .select(['id', 'region_code', 'stage'])
-      .where('region_code', 'in', [...new Set(problemSeeds.map((s) => s.region))])
-      .orderBy('id')
+      .innerJoin('regions', 'regions.code', 'projects.region_code')
+      .select([
+        'projects.id',
+        'projects.region_code',
+        'projects.stage',
+        'regions.path',
+        'regions.level',
+      ])
+      .where('projects.region_code', 'in', [...new Set(problemSeeds.map((s) => s.region))])
+      .orderBy('projects.id')
       .execute();
+    const category = await trx
+      .selectFrom('ticket_categories')
+      .selectAll()
+      .where('source', '=', 'project')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    // the latest report of a project, to link the problem it raised
+    const reportOf = new Map(inserted.map((r) => [r.project_id, r.id]));
     const day = (offset: number) =>
       new Date(now.getTime() + 8 * 3600_000 + offset * 86400_000).toISOString().slice(0, 10);
+    const endOf = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 16 * 3600_000);
+    const raiser = `${systemActor.name}（演示数据）`;
     let problems = 0;
     for (const [i, s] of problemSeeds.entries()) {
       const dept = departments.find((d) => d.name === s.dept);
@@ -349,66 +366,163 @@ export async function seedDemoReports(db: Db, now = new Date()): Promise<number>
       const candidates = building.length ? building : inRegion;
       const p = candidates[(i * 3) % Math.max(1, candidates.length)];
       if (!dept || !p) continue;
-      // 0, 4: closed; 1: reopened; 2, 6: overdue; the rest open and in time
+      // 0, 4: 销号; 1: reopened and back with the unit; 3: 待销号 (the unit replied);
+      // 2, 6: overdue; the rest in 整改 and in time
       const closed = i === 0 || i === 4;
-      const dueOn = i === 2 || i === 6 ? day(-5 - i) : closed ? day(-20) : day(10 + i * 3);
+      const replied = i === 3;
+      const rectifyBy = i === 2 || i === 6 ? day(-5 - i) : closed ? day(-20) : day(10 + i * 3);
       const raisedAt = new Date(now.getTime() - (40 - i * 3) * 86400_000);
-      const evidence = closed ? '已协调办结，相关批复文件已归档' : null;
+      const doneAt = new Date(raisedAt.getTime() + 12 * 86400_000);
+      const evidence = closed
+        ? '已协调办结，相关批复文件已归档'
+        : replied
+          ? '增容方案已报送，待供电公司现场勘查'
+          : null;
+      const dueAt = endOf(rectifyBy);
+      const level = ['city', 'district', 'street'].includes(p.level) ? p.level : 'grid';
       const { id } = await trx
-        .insertInto('problems')
+        .insertInto('tickets')
         .values({
-          project_id: p.id,
-          region_code: p.region_code,
-          report_id: null,
+          source: 'project',
+          category_id: category.id,
           title: s.title,
           description: s.description,
+          region_code: p.region_code,
+          region_path: p.path,
+          level: level as 'district',
+          status: closed ? 'closed' : replied ? 'replied' : 'dispatched',
+          enterprise_id: null,
+          project_id: p.id,
+          requester_user_id: null,
+          requester_name: '',
+          requester_phone: null,
+          address: '',
+          lng: null,
+          lat: null,
           department_id: dept.id,
-          due_on: dueOn,
-          status: closed ? 'closed' : 'open',
-          raised_by: null,
-          raised_by_name: `${systemActor.name}（演示数据）`,
-          raised_at: raisedAt,
-          closed_at: closed ? new Date(raisedAt.getTime() + 12 * 86400_000) : null,
-          closed_by_name: closed ? s.dept : null,
-          evidence,
-          evidence_attachment_id: null,
-          reopen_count: i === 1 ? 1 : 0,
+          created_by: null,
+          created_by_name: raiser,
+          open311_client_id: null,
+          idempotency_scope: null,
+          idempotency_key: null,
+          limit_value: category.limit_value,
+          limit_unit: category.limit_unit,
+          due_at: dueAt,
+          remind_at: new Date(dueAt.getTime() - 2 * 86400_000),
+          reminded_at: dueAt < now ? now : null,
+          next_escalation_at: closed
+            ? null
+            : new Date(Math.max(dueAt.getTime(), now.getTime() + 86400_000)),
+          dispatched_at: raisedAt,
+          reply: evidence,
+          replied_at: evidence ? doneAt : null,
+          rating: null,
+          rating_comment: null,
+          rated_at: null,
+          closed_at: closed ? doneAt : null,
+          closed_on_time: closed ? doneAt <= dueAt : null,
+          resolved_level: closed ? (level as 'district') : null,
+          merged_into_id: null,
+          rectify_by: rectifyBy,
+          report_id: i % 2 === 0 ? (reportOf.get(p.id) ?? null) : null,
+          created_at: raisedAt,
+          updated_at: closed ? doneAt : raisedAt,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
       const events: Array<{
-        action: 'raised' | 'closed' | 'reopened';
-        note: string | null;
+        kind: 'create' | 'dispatch' | 'start' | 'reply' | 'close' | 'reopen';
+        from: TicketStatus | null;
+        to: TicketStatus;
+        note: string;
+        by: string;
         at: Date;
-      }> = [{ action: 'raised', note: null, at: raisedAt }];
+      }> = [
+        {
+          kind: 'create',
+          from: null,
+          to: 'accepted',
+          note: '提出项目问题',
+          by: raiser,
+          at: raisedAt,
+        },
+        {
+          kind: 'dispatch',
+          from: 'accepted',
+          to: 'dispatched',
+          note: `派遣至${s.dept}，整改期限${rectifyBy}`,
+          by: raiser,
+          at: raisedAt,
+        },
+      ];
+      if (i === 1)
+        events.push(
+          {
+            kind: 'start',
+            from: 'dispatched',
+            to: 'handling',
+            note: '开始整改',
+            by: s.dept,
+            at: new Date(raisedAt.getTime() + 2 * 86400_000),
+          },
+          {
+            kind: 'reply',
+            from: 'handling',
+            to: 'replied',
+            note: '已上报审批',
+            by: s.dept,
+            at: new Date(raisedAt.getTime() + 7 * 86400_000),
+          },
+          {
+            kind: 'reopen',
+            from: 'replied',
+            to: 'dispatched',
+            note: '复查发现批复尚未下达，退回整改',
+            by: raiser,
+            at: new Date(raisedAt.getTime() + 9 * 86400_000),
+          },
+        );
+      if (closed || replied)
+        events.push(
+          {
+            kind: 'start',
+            from: 'dispatched',
+            to: 'handling',
+            note: '开始整改',
+            by: s.dept,
+            at: new Date(raisedAt.getTime() + 3 * 86400_000),
+          },
+          {
+            kind: 'reply',
+            from: 'handling',
+            to: 'replied',
+            note: evidence!,
+            by: s.dept,
+            at: doneAt,
+          },
+        );
       if (closed)
         events.push({
-          action: 'closed',
-          note: evidence,
-          at: new Date(raisedAt.getTime() + 12 * 86400_000),
+          kind: 'close',
+          from: 'replied',
+          to: 'closed',
+          note: '销号',
+          by: raiser,
+          at: doneAt,
         });
-      if (i === 1) {
-        events.push({
-          action: 'closed',
-          note: '已上报审批',
-          at: new Date(raisedAt.getTime() + 7 * 86400_000),
-        });
-        events.push({
-          action: 'reopened',
-          note: '复查发现批复尚未下达，重新打开',
-          at: new Date(raisedAt.getTime() + 9 * 86400_000),
-        });
-      }
       await trx
-        .insertInto('problem_events')
+        .insertInto('ticket_events')
         .values(
           events.map((e) => ({
-            problem_id: id,
-            action: e.action,
+            ticket_id: id,
+            kind: e.kind,
+            from_status: e.from,
+            to_status: e.to,
+            level: level as 'district',
+            department_name: e.kind === 'create' ? null : s.dept,
             note: e.note,
-            attachment_id: null,
             actor_id: null,
-            actor_name: e.action === 'closed' ? s.dept : `${systemActor.name}（演示数据）`,
+            actor_name: e.by,
             at: e.at,
           })),
         )

@@ -145,7 +145,16 @@ const replies = [
  * handled, a few overdue and escalated, a few waiting for 受理. Idempotent.
  */
 export async function seedDemoTickets(db: Db, now = new Date()): Promise<number> {
-  if (await db.selectFrom('tickets').select('id').limit(1).executeTakeFirst()) return 0;
+  // the problem ledger's project tickets come with the reports (demo-reports.ts)
+  if (
+    await db
+      .selectFrom('tickets')
+      .select('id')
+      .where('source', '<>', 'project')
+      .limit(1)
+      .executeTakeFirst()
+  )
+    return 0;
   const users = await db.selectFrom('users').select(['id', 'username', 'display_name']).execute();
   const user = (name: string) => users.find((u) => u.username === name);
   const admin = user('jk_admin');

@@ -20,7 +20,7 @@ export const SIBLING = '410105'; // 金水区
 export const OWN_STREET = '410171561'; // 潮河街道
 
 /** A fresh database per test file: in-memory PGlite, or a new database on the server. */
-async function freshDatabase(): Promise<{ url?: string; drop: () => Promise<void> }> {
+export async function freshDatabase(): Promise<{ url?: string; drop: () => Promise<void> }> {
   if (engine === 'pglite') return { drop: async () => {} };
   const name = `xm_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });

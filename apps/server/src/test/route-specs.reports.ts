@@ -1,4 +1,4 @@
-// Route-table entries of 月度调度, 问题台账 and photos (see RouteSpec in
+// Route-table entries of 月度调度 and photos (see RouteSpec in
 // route-specs.ts). route-specs.ts imports this file: nothing from it is used
 // at module top level here, only inside build() (the import cycle).
 import { monthOf, type Role } from '@xiangmu/contracts';
@@ -39,7 +39,6 @@ export const tinyPng = () =>
   );
 
 const thisMonth = () => monthOf(new Date());
-const inTenDays = () => new Date(Date.now() + (8 + 240) * 3600_000).toISOString().slice(0, 10);
 
 const city = (w: World) => w.ctx.sessionFor(w.cast.own.city_admin);
 
@@ -52,15 +51,6 @@ async function call(w: World, method: string, url: string, body?: unknown, uploa
 /** A new project under construction in OWN. */
 async function buildingProject(w: World, name = `在建项目${w.seq()}`): Promise<number> {
   return (await call(w, 'POST', '/api/projects', { ...projectBody(name), stage: 'building' })).id;
-}
-
-/** A fresh open problem on the OWN target project, assigned to OWN's department. */
-async function openProblem(w: World): Promise<{ id: number; version: number }> {
-  return call(w, 'POST', `/api/projects/${w.targetProjectId}/problems`, {
-    title: `问题${w.seq()}`,
-    departmentId: w.cast.departmentOwn,
-    dueOn: inTenDays(),
-  });
 }
 
 async function validatedReportImport(w: World): Promise<number> {
@@ -79,7 +69,6 @@ async function validatedReportImport(w: World): Promise<number> {
 interface Fixture {
   projectId: number;
   reportId: number;
-  problemId: number;
   importId: number;
 }
 
@@ -96,15 +85,9 @@ function fixture(w: World): Promise<Fixture> {
         invested: '1234.5',
         progress: '主体结构封顶',
       });
-      const problem = await call(w, 'POST', `/api/projects/${projectId}/problems`, {
-        title: '目标问题',
-        departmentId: w.cast.departmentOwn,
-        dueOn: inTenDays(),
-      });
       return {
         projectId,
         reportId: report.id,
-        problemId: problem.id,
         importId: await validatedReportImport(w),
       };
     })();
@@ -125,15 +108,6 @@ const reportVersion = async (w: World, id: number) =>
   (
     await w.ctx.db
       .selectFrom('monthly_reports')
-      .select('version')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
-  ).version;
-
-const problemVersion = async (w: World, id: number) =>
-  (
-    await w.ctx.db
-      .selectFrom('problems')
       .select('version')
       .where('id', '=', id)
       .executeTakeFirstOrThrow()
@@ -311,86 +285,5 @@ export const reportRouteSpecs: Record<string, RouteSpec> = {
     },
     audit: 'report.submitted',
     freeText: ['progress', 'problems'],
-  },
-  'GET /api/problems': {
-    kind: 'list',
-    roles: readers,
-    build: async (w) => {
-      await fixture(w);
-      return { url: '/api/problems?pageSize=200' };
-    },
-    containsOwn: async (b, w) => {
-      const { problemId } = await fixture(w);
-      return b.items.some((p: { id: number }) => p.id === problemId);
-    },
-  },
-  'GET /api/problems/:id': {
-    kind: 'item',
-    roles: readers,
-    build: async (w) => ({ url: `/api/problems/${(await fixture(w)).problemId}` }),
-  },
-  'PATCH /api/problems/:id': {
-    kind: 'item',
-    roles: admins,
-    build: async (w) => {
-      const { problemId } = await fixture(w);
-      return {
-        url: `/api/problems/${problemId}`,
-        body: { description: `描述${w.seq()}`, version: await problemVersion(w, problemId) },
-      };
-    },
-    audit: 'problem.updated',
-    freeText: ['description'],
-  },
-  'POST /api/problems/:id/close': {
-    kind: 'item',
-    // the officer of the problem's own department (OWN's)
-    roles: ['city_admin', 'district_admin', 'unit_officer'],
-    build: async (w) => {
-      const p = await openProblem(w);
-      return {
-        url: `/api/problems/${p.id}/close`,
-        body: { evidence: '已办理完毕', version: p.version },
-      };
-    },
-    audit: 'problem.closed',
-    freeText: ['evidence'],
-  },
-  'POST /api/problems/:id/reopen': {
-    kind: 'item',
-    roles: ['city_admin', 'district_admin'],
-    build: async (w) => {
-      const p = await openProblem(w);
-      const closed = await call(w, 'POST', `/api/problems/${p.id}/close`, {
-        evidence: '已办理',
-        version: p.version,
-      });
-      return {
-        url: `/api/problems/${p.id}/reopen`,
-        body: { reason: '复查未整改到位', version: closed.version },
-      };
-    },
-    audit: 'problem.reopened',
-    freeText: ['reason'],
-  },
-  'GET /api/projects/:id/problems': {
-    kind: 'item',
-    roles: readers,
-    build: async (w) => ({ url: `/api/projects/${(await fixture(w)).projectId}/problems` }),
-  },
-  'POST /api/projects/:id/problems': {
-    kind: 'item',
-    roles: admins,
-    build: async (w) => ({
-      url: `/api/projects/${w.targetProjectId}/problems`,
-      body: {
-        title: '用地手续未办结',
-        description: '需自然资源局协调',
-        departmentId: w.cast.departmentOwn,
-        dueOn: inTenDays(),
-      },
-    }),
-    audit: 'problem.raised',
-    freeText: ['title', 'description'],
   },
 };

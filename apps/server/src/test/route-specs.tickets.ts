@@ -1,6 +1,7 @@
 // Route-table entries of the ticket engine, the enterprise registry and
 // Open311 (see RouteSpec in route-specs.ts).
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { creditCodeCheckChar, type Role } from '@xiangmu/contracts';
 import { OWN, OWN_STREET, type Session } from './harness';
 import type { RouteSpec, World } from './route-specs';
@@ -387,6 +388,18 @@ export const ticketRouteSpecs: Record<string, RouteSpec> = {
     build: async (w, caller) => ({
       url: `/api/tickets/${await freshTicket(w, caller, 'dispatched')}`,
     }),
+  },
+  'GET /api/problems/:id': {
+    kind: 'item',
+    roles: everyone,
+    // a problem of the old ledger: its ticket carries the old id (migration 0016)
+    build: async (w, caller) => {
+      const id = await freshTicket(w, caller, 'dispatched');
+      await sql`update tickets set legacy_problem_id = ${id + 1_000_000} where id = ${id}`.execute(
+        w.ctx.db,
+      );
+      return { url: `/api/problems/${id + 1_000_000}` };
+    },
   },
   'POST /api/tickets/:id/accept': itemStep(
     'accept',

@@ -32,6 +32,7 @@ const CalendarPage = lazy(() => import('../features/calendar/CalendarPage'));
 const ReportsPage = lazy(() => import('../features/reports/ReportsPage'));
 const ReportImportPage = lazy(() => import('../features/reports/ReportImportPage'));
 const ProblemsPage = lazy(() => import('../features/problems/ProblemsPage'));
+const LegacyProblemRedirect = lazy(() => import('../features/problems/LegacyProblemRedirect'));
 const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
 const BigScreenPage = lazy(() => import('../features/dashboard/BigScreenPage'));
 const TicketQueuePage = lazy(() => import('../features/tickets/TicketQueuePage'));
@@ -117,6 +118,15 @@ export function AppRoutes() {
             element={<RequireRole page={page}>{element}</RequireRole>}
           />
         ))}
+        {/* a link to a problem of the old ledger leads to the ticket it became */}
+        <Route
+          path={`${pages.problems.path}/:id`}
+          element={
+            <RequireRole page={pages.problems}>
+              <LegacyProblemRedirect />
+            </RequireRole>
+          }
+        />
         {['import', 'import/:id'].map((sub) => (
           <Route
             key={sub}

@@ -97,7 +97,7 @@ export const pages = {
     icon: <ReconciliationOutlined />,
     roles: [...PROJECT_READERS, 'enterprise'],
   },
-  /** problem.read has the same roles as project.read */
+  /** project problems are tickets (ADR 0015): the ledger for those who work on projects */
   problems: {
     path: '/problems',
     label: '问题台账',

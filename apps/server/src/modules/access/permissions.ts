@@ -26,10 +26,6 @@ export const permissions = {
   'report.import': ['city_admin', 'district_admin'],
   'report.close_month': ['city_admin', 'district_admin'],
   'report.reopen_month': ['city_admin'],
-  'problem.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
-  'problem.manage': ['city_admin', 'district_admin'],
-  /** besides the admins, an officer of the problem's own unit (checked in the service) */
-  'problem.close': ['city_admin', 'district_admin', 'unit_officer'],
   /** an enterprise: photos of his company's projects (checked in the service) */
   'attachment.upload': ['city_admin', 'district_admin', 'unit_officer', 'enterprise'],
   'attachment.read': [

@@ -62,13 +62,16 @@ export const findProjectOf = (db: Db, id: number) =>
     .where('projects.id', '=', id)
     .executeTakeFirst();
 
-/** Deletes photos uploaded before `before` that no report or problem uses. */
+/**
+ * Deletes photos uploaded before `before` that no report uses. (A problem's
+ * evidence photo was copied into its ticket's photos by migration 0016.)
+ */
 export async function deleteOrphans(db: Db, before: Date): Promise<number> {
   const res = await sql`
     delete from attachments a
     where a.created_at < ${before}
-      and not exists (select 1 from monthly_report_photos p where p.attachment_id = a.id)
-      and not exists (select 1 from problems q where q.evidence_attachment_id = a.id)
-      and not exists (select 1 from problem_events e where e.attachment_id = a.id)`.execute(db);
+      and not exists (select 1 from monthly_report_photos p where p.attachment_id = a.id)`.execute(
+    db,
+  );
   return Number(res.numAffectedRows ?? 0);
 }

@@ -64,17 +64,20 @@ export const targetsOf = (db: Db, codes: string[], year: number) =>
         .where('region_code', 'in', codes)
         .execute();
 
-export async function warningFigures(db: Db, path: string, today: string) {
+export async function warningFigures(db: Db, path: string) {
   const [milestones, problems] = await Promise.all([
     sql<{ red: number; yellow: number }>`
       select (count(*) filter (where m.status = 'red'))::int as red,
              (count(*) filter (where m.status = 'yellow'))::int as yellow
       from milestones m join regions r on r.code = m.region_code
       where r.path like ${`${path}%`} and m.status in ('red', 'yellow')`.execute(db),
+    // project problems are tickets of source 'project' (ADR 0015), open until 销号
     sql<{ open: number; overdue: number }>`
-      select count(*)::int as open, (count(*) filter (where p.due_on < ${today}::date))::int as overdue
-      from problems p join regions r on r.code = p.region_code
-      where r.path like ${`${path}%`} and p.status = 'open'`.execute(db),
+      select count(*)::int as open, (count(*) filter (where t.due_at < now()))::int as overdue
+      from tickets t
+      where t.region_path like ${`${path}%`} and t.source = 'project' and t.closed_at is null`.execute(
+      db,
+    ),
   ]);
   return { ...milestones.rows[0]!, ...problems.rows[0]! };
 }

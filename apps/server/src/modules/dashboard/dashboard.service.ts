@@ -1,5 +1,4 @@
 import {
-  beijingDate,
   compareDecimals,
   industryClusters,
   MAP_POINTS_LIMIT,
@@ -101,7 +100,7 @@ export async function getDashboard(db: Db, actor: Actor, q: DashboardQuery): Pro
   const [{ library, plans, reports }, targets, warnings, campaignIds] = await Promise.all([
     figuresByChild(db, view.path, year),
     repo.targetsOf(db, [view.code], year),
-    repo.warningFigures(db, view.path, beijingDate(new Date())),
+    repo.warningFigures(db, view.path),
     repo.latestCampaignIds(db, 3),
   ]);
   const total = library.find(

@@ -631,7 +631,6 @@ describe('an enterprise fills in its own projects', () => {
       '/api/reports/completion',
       '/api/reports/import-template',
       '/api/reports/imports',
-      '/api/problems',
     ])
       expect((await ctx.request('GET', url, { as: ent })).status, url).toBe(403);
 

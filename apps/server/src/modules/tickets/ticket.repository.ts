@@ -15,6 +15,7 @@ export function ticketRows(db: Db) {
     .leftJoin('departments as d', 'd.id', 'tickets.department_id')
     .leftJoin('enterprises as e', 'e.id', 'tickets.enterprise_id')
     .leftJoin('projects as p', 'p.id', 'tickets.project_id')
+    .leftJoin('monthly_reports as mr', 'mr.id', 'tickets.report_id')
     .selectAll('tickets')
     .select([
       'c.name as category_name',
@@ -24,6 +25,7 @@ export function ticketRows(db: Db) {
       'e.credit_code as enterprise_credit_code',
       'e.cadre_user_id as enterprise_cadre_id',
       'p.name as project_name',
+      'mr.month as report_month',
     ]);
 }
 export type TicketRow = Awaited<

@@ -9,6 +9,7 @@ import {
   createTicketRequest,
   dispatchTicketRequest,
   idParam,
+  legacyProblemResponse,
   mergeTicketRequest,
   okResponse,
   open311Client,
@@ -150,6 +151,18 @@ export function ticketRoutes(app: ApiApp, { db }: AppContext) {
       },
     },
     async (req) => tickets.getTicket(db, actorOf(req), req.params.id),
+  );
+  app.get(
+    '/api/problems/:id',
+    {
+      schema: {
+        tags,
+        summary: '原问题台账的问题现在是哪张项目问题工单（旧链接跳转）',
+        params: idParam,
+        response: { 200: legacyProblemResponse },
+      },
+    },
+    async (req) => tickets.ticketOfLegacyProblem(db, actorOf(req), req.params.id),
   );
 
   const steps = [

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import {
+  beijingDate,
   type CreateTicketRequest,
   type DispatchTicketRequest,
   type RegionLevel,
@@ -18,7 +19,14 @@ import {
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
-import { assertCan, assertPathInScope, auditActorOf, type Actor, type AuditActor } from '../access';
+import {
+  assertCan,
+  assertPathInScope,
+  auditActorOf,
+  can,
+  type Actor,
+  type AuditActor,
+} from '../access';
 import { cleanFilename, readImageUpload } from '../attachments';
 import { recordAudit } from '../audit';
 import { loadWorkCalendar } from '../calendar';
@@ -44,6 +52,10 @@ import { dueAt, isOpen, remindAt, transition } from './ticket.rules';
  */
 
 const BEIJING_MS = 8 * 3_600_000;
+
+/** the end of a Beijing day = the next day's 00:00 Beijing */
+const endOfBeijingDay = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000 - BEIJING_MS);
 
 export function ticketNumber(id: number, createdAt: Date): string {
   const day = new Date(createdAt.getTime() + BEIJING_MS).toISOString().slice(0, 10);
@@ -104,6 +116,9 @@ export function presentTickets(
       closedAt: r.closed_at?.toISOString() ?? null,
       resolvedLevel: r.resolved_level,
       mergedIntoId: r.merged_into_id,
+      rectifyBy: r.rectify_by,
+      reportId: r.report_id,
+      reportMonth: r.report_month,
       version: r.version,
     };
   });
@@ -213,11 +228,30 @@ export async function createTicket(
       if (!p.path.startsWith(scopePath)) throw new DomainError('REGION_OUT_OF_SCOPE');
       projectId = p.id;
       projectRegion = p.region_code;
-    } else if (input.projectId !== undefined) {
-      throw new DomainError('VALIDATION_FAILED', {
-        issues: [{ path: 'projectId', message: '只有项目问题关联项目' }],
-      });
+    } else {
+      const stray = (['projectId', 'rectifyBy', 'reportId', 'departmentId'] as const).find(
+        (k) => input[k] !== undefined,
+      );
+      if (stray)
+        throw new DomainError('VALIDATION_FAILED', {
+          issues: [{ path: stray, message: '只有项目问题关联项目、调度报告、整改期限和责任单位' }],
+        });
     }
+    if (input.reportId !== undefined) {
+      const report = await trx
+        .selectFrom('monthly_reports')
+        .select('project_id')
+        .where('id', '=', input.reportId)
+        .executeTakeFirst();
+      if (report?.project_id !== projectId)
+        throw new DomainError('REPORT_NOT_FOUND', {
+          issues: [{ path: 'reportId', message: '该项目没有这份调度报告' }],
+        });
+    }
+    if (input.rectifyBy !== undefined && input.rectifyBy < beijingDate(now))
+      throw new DomainError('PROBLEM_DUE_IN_PAST', {
+        issues: [{ path: 'rectifyBy', message: '整改期限不能早于今天' }],
+      });
     // a project's problem belongs to the project's region; an enterprise's
     // demand to the enterprise's region or a street inside it
     const regionCode =
@@ -233,9 +267,16 @@ export async function createTicket(
       });
 
     const accepted = actor ? intakeOf(actor).accepted : false;
-    const status: TicketStatus = accepted ? 'accepted' : 'submitted';
+    // a project problem with its 责任单位 is dispatched as it is registered
+    let unit: { id: number; name: string } | undefined;
+    if (input.departmentId !== undefined) {
+      if (!actor || !accepted || !can(actor, permissionOf.dispatch))
+        throw new DomainError('FORBIDDEN', { message: '您的角色不能派遣工单' });
+      unit = await unitFor(trx, input.departmentId, region.path, 'departmentId');
+    }
+    const status: TicketStatus = unit ? 'dispatched' : accepted ? 'accepted' : 'submitted';
     const limit = { value: category.limit_value, unit: category.limit_unit };
-    const due = dueAt(now, limit, calendar);
+    const due = input.rectifyBy ? endOfBeijingDay(input.rectifyBy) : dueAt(now, limit, calendar);
     const level = levelOfRegion(region.level);
     const inserted = await trx
       .insertInto('tickets')
@@ -256,7 +297,10 @@ export async function createTicket(
         address: input.address ?? '',
         lng: input.lng ?? null,
         lat: input.lat ?? null,
-        department_id: null,
+        department_id: unit?.id ?? null,
+        dispatched_at: unit ? now : null,
+        rectify_by: input.rectifyBy ?? null,
+        report_id: input.reportId ?? null,
         created_by: actor?.userId ?? null,
         created_by_name: audit.name,
         open311_client_id: who.open311?.clientId ?? null,
@@ -284,13 +328,25 @@ export async function createTicket(
       ticket_id: row.id,
       kind: 'create',
       from_status: null,
-      to_status: status,
+      to_status: unit ? 'accepted' : status,
       level,
       department_name: null,
       note: accepted ? '登记并受理' : '提交诉求，待受理',
       actor_id: actor?.userId ?? null,
       actor_name: audit.name,
     });
+    if (unit)
+      await repo.insertEvent(trx, {
+        ticket_id: row.id,
+        kind: 'dispatch',
+        from_status: 'accepted',
+        to_status: 'dispatched',
+        level,
+        department_name: unit.name,
+        note: `派遣至${unit.name}${input.rectifyBy ? `，整改期限${input.rectifyBy}` : ''}`,
+        actor_id: actor?.userId ?? null,
+        actor_name: audit.name,
+      });
     const ticket = await presentOne(trx, row);
     await recordAudit(trx, audit, {
       action: 'ticket.created',
@@ -603,6 +659,19 @@ export const mergeTicket = (
   });
 
 // --- reading -----------------------------------------------------------------
+
+/** A problem of the old 问题台账 (before migration 0016): the ticket it became, if visible. */
+export async function ticketOfLegacyProblem(db: Db, actor: Actor, problemId: number) {
+  assertCan(actor, 'ticket.read');
+  const row = await db
+    .selectFrom('tickets')
+    .select('id')
+    .where('legacy_problem_id', '=', problemId)
+    .executeTakeFirst();
+  if (!row) throw new DomainError('PROBLEM_NOT_FOUND');
+  await loadVisible(db, await viewerOf(db, actor), row.id);
+  return { ticketId: row.id };
+}
 
 export async function getTicket(db: Db, actor: Actor, id: number): Promise<TicketDetail> {
   assertCan(actor, 'ticket.read');

@@ -219,6 +219,9 @@ export async function exportTickets(
     '评价',
     '办结时间',
     '化解层级',
+    // a project problem's (问题台账)
+    '整改期限',
+    '调度月份',
   ];
   ws.addRow([
     safeCellText(
@@ -253,10 +256,12 @@ export async function exportTickets(
       t.rating ? ticketRatingLabels[t.rating] : '',
       beijingTime(t.closedAt),
       t.resolvedLevel ? ticketLevelLabels[t.resolvedLevel] : '',
+      t.rectifyBy ?? '',
+      t.reportMonth ?? '',
     ]);
-  [22, 10, 12, 30, 40, 16, 8, 8, 10, 14, 24, 24, 18, 24, 17, 12, 17, 8, 8, 40, 10, 17, 8].forEach(
-    (w, i) => (ws.getColumn(i + 1).width = w),
-  );
+  [
+    22, 10, 12, 30, 40, 16, 8, 8, 10, 14, 24, 24, 18, 24, 17, 12, 17, 8, 8, 40, 10, 17, 8, 12, 10,
+  ].forEach((w, i) => (ws.getColumn(i + 1).width = w));
 
   // the units' figures for those who may see the ranking
   if (can(actor, 'ticket.stats')) {

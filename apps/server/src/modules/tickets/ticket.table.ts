@@ -72,6 +72,11 @@ export interface TicketTable {
   closed_on_time: boolean | null;
   resolved_level: TicketLevel | null;
   merged_into_id: number | null;
+  /** a project problem's 整改期限 (YYYY-MM-DD) */
+  rectify_by: string | null;
+  report_id: number | null;
+  /** the problems ledger's id before migration 0016: old links redirect */
+  legacy_problem_id: ColumnType<number | null, never, never>;
   version: Generated<number>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;

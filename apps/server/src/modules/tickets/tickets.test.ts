@@ -747,6 +747,151 @@ describe('enterprises', () => {
   });
 });
 
+describe('project problems (问题台账, ADR 0015)', () => {
+  const beijingDay = (offsetDays: number) =>
+    new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000).toISOString().slice(0, 10);
+  let projectId: number;
+  let reportId: number;
+  beforeAll(async () => {
+    const p = await ok(
+      await post(s.jk_admin!, '/api/projects', {
+        ...projectBody('问题台账项目'),
+        stage: 'building',
+      }),
+    );
+    projectId = p.id;
+    const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    const r = await ok(
+      await post(s.jk_admin!, `/api/projects/${projectId}/reports`, {
+        month,
+        invested: '800',
+        progress: '主体施工',
+        problems: '用电增容审批滞后',
+      }),
+    );
+    reportId = r.id;
+  });
+  const raise = (as: Session, extra: Record<string, unknown> = {}) =>
+    post(as, '/api/tickets', {
+      source: 'project',
+      categoryId: cat['项目推进问题'],
+      title: '施工用电增容审批滞后',
+      description: '二期负荷增至8000kVA，增容方案待批复',
+      projectId,
+      ...extra,
+    });
+
+  it('raised from a report with 责任单位 and 整改期限: dispatched at once, due that evening, 销号 after the reply', async () => {
+    const rectifyBy = beijingDay(7);
+    const t = await ok(
+      await raise(s.jk_admin!, { rectifyBy, reportId, departmentId: dept['经开区建设局'] }),
+    );
+    expect(t).toMatchObject({
+      status: 'dispatched',
+      departmentName: '经开区建设局',
+      rectifyBy,
+      reportId,
+      reportMonth: expect.stringMatching(/^\d{4}-\d{2}$/),
+    });
+    // 24:00 Beijing of the 整改期限 day, not the category's five working days
+    expect(t.dueAt).toBe(new Date(Date.parse(`${rectifyBy}T16:00:00Z`)).toISOString());
+    const detail = (await ctx.request('GET', `/api/tickets/${t.id}`, { as: s.jk_admin })).body;
+    expect(detail.events.map((e: { kind: string }) => e.kind)).toEqual(['create', 'dispatch']);
+    expect(detail.events[1].note).toBe(`派遣至经开区建设局，整改期限${rectifyBy}`);
+    // the unit rectifies and replies; the office 销号
+    await ok(await act(s.jk_unit!, t.id, 'start'));
+    await ok(await act(s.jk_unit!, t.id, 'reply', { reply: '增容方案已批复，已送电' }));
+    const closed = await ok(await act(s.jk_admin!, t.id, 'close', { note: '销号' }));
+    expect(closed).toMatchObject({
+      status: 'closed',
+      overdue: false,
+      reply: '增容方案已批复，已送电',
+    });
+    // the ledger: the project's problems, with the counts
+    const ledger = await ctx.request(
+      'GET',
+      `/api/tickets?source=project&projectId=${projectId}&pageSize=50`,
+      { as: s.jk_view },
+    );
+    expect(ledger.body.items.find((x: { id: number }) => x.id === t.id)).toMatchObject({
+      rectifyBy,
+      reportId,
+      status: 'closed',
+    });
+    // the export carries 整改期限 and 调度月份
+    const res = await ctx.request('GET', '/api/tickets/export?source=project', { as: s.jk_admin });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.raw as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('工单台账')!;
+    const header = (ws.getRow(2).values as unknown[]).slice(1).map(String);
+    const row = (ws.getRow(3).values as unknown[]).slice(1).map((v) => String(v ?? ''));
+    expect(row[header.indexOf('整改期限')]).toBe(rectifyBy);
+    expect(row[header.indexOf('调度月份')]).toBe(t.reportMonth);
+  });
+
+  it("refuses a past 整改期限, another project's report, problem fields on other sources and a dispatch by a unit", async () => {
+    const other = await ok(await post(s.jk_admin!, '/api/projects', projectBody('另一个项目')));
+    const before = await ctx.countRows('audit_log');
+    const past = await raise(s.jk_admin!, { rectifyBy: beijingDay(-1) });
+    expect(past.status).toBe(400);
+    expect(past.body.message).toBe('整改期限不能早于今天');
+    const wrongReport = await post(s.jk_admin!, '/api/tickets', {
+      source: 'project',
+      categoryId: cat['项目推进问题'],
+      title: '问题',
+      description: '描述',
+      projectId: other.id,
+      reportId,
+    });
+    expect(wrongReport.status).toBe(404);
+    expect(hasChinese(wrongReport.body.message)).toBe(true);
+    const stray = await gridEvent({ rectifyBy: beijingDay(3) });
+    expect(stray.status).toBe(400);
+    expect(stray.body.issues[0].path).toBe('rectifyBy');
+    const byUnit = await raise(s.jk_unit!, { departmentId: dept['经开区建设局'] });
+    expect(byUnit.status).toBe(403);
+    const foreignUnit = await raise(s.jk_admin!, { departmentId: dept['金水区住建局'] });
+    expect(foreignUnit.status).toBe(400);
+    expect(await ctx.countRows('audit_log')).toBe(before);
+  });
+
+  it('counts open and overdue project problems on the dashboard', async () => {
+    const dash = async () =>
+      (await ctx.request('GET', '/api/dashboard', { as: s.jk_admin })).body.warnings as {
+        openProblems: number;
+        overdueProblems: number;
+      };
+    const before = await dash();
+    const t = await ok(await raise(s.jk_admin!, { departmentId: dept['经开区建设局'] }));
+    await ctx.db
+      .updateTable('tickets')
+      .set({ due_at: new Date(Date.now() - 3600_000) })
+      .where('id', '=', t.id)
+      .execute();
+    const after = await dash();
+    expect(after.openProblems).toBe(before.openProblems + 1);
+    expect(after.overdueProblems).toBe(before.overdueProblems + 1);
+  });
+
+  it('an old problem link finds its ticket, within the data scope only', async () => {
+    const t = await ok(await raise(s.jk_admin!, { departmentId: dept['经开区建设局'] }));
+    await ctx.db
+      .updateTable('tickets')
+      .set({ legacy_problem_id: 4242 } as never)
+      .where('id', '=', t.id)
+      .execute();
+    const found = await ctx.request('GET', '/api/problems/4242', { as: s.jk_admin });
+    expect(found.body).toEqual({ ticketId: t.id });
+    // another district: refused as its ticket is
+    const elsewhere = await ctx.request('GET', '/api/problems/4242', { as: s.js_admin });
+    const ticketThere = await ctx.request('GET', `/api/tickets/${t.id}`, { as: s.js_admin });
+    expect(ticketThere.status).toBeGreaterThanOrEqual(403);
+    expect(elsewhere.status).toBe(ticketThere.status);
+    expect(elsewhere.body).not.toHaveProperty('ticketId');
+    expect((await ctx.request('GET', '/api/problems/4343', { as: s.jk_admin })).status).toBe(404);
+  });
+});
+
 describe('due times on the official calendar', () => {
   it('3 working days from 30 September 2026 end on the 调休 Saturday 10 October; a correction moves open tickets', async () => {
     const t = await ok(

@@ -1,22 +1,41 @@
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Card, Empty, Flex, Grid, Input, Pagination, Segmented, Select, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Grid,
+  Input,
+  Pagination,
+  Segmented,
+  Select,
+  Typography,
+} from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
 import { useSearchParams } from 'react-router';
-import { problemStatusFilters, problemStatusLabels } from '@xiangmu/contracts';
 import { useDepartments, useMe } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryState';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
-import { api } from '../../lib/api-client';
+import { api, errorText } from '../../lib/api-client';
 import { canReadDepartments } from '../projects';
+import { TICKET_EXPORTERS, ticketKeys } from '../tickets';
 import { problemsApi, type ProblemFilter, type ProblemListParams } from './api';
-import { problemKeys } from './model';
-import { ProblemList, useProblemDialogs } from './ProblemViews';
+import { ProblemTable } from './ProblemTable';
 
 const PAGE_SIZE = 20;
 type Scope = 'mine' | 'all';
+const problemFilters = ['open', 'overdue', 'closed'] as const;
+const problemFilterLabels: Record<ProblemFilter, string> = {
+  open: '未销号',
+  // the ticket engine's 超期: open past the deadline, or 销号 after it
+  overdue: '超期',
+  closed: '已销号',
+};
 const isFilter = (v: string | null): v is ProblemFilter =>
-  v !== null && (problemStatusFilters as readonly string[]).includes(v);
+  v !== null && (problemFilters as readonly string[]).includes(v);
 const positive = (v: string | null) => {
   const n = Number(v);
   return Number.isInteger(n) && n > 0 ? n : undefined;
@@ -29,9 +48,10 @@ const dotColors: Record<ProblemFilter, string> = {
 };
 
 /**
- * 问题台账 of the region: every problem raised on its projects, filtered by
- * status (未销号 / 逾期未销号 / 已销号), responsible unit, project and text, with
- * counts. A unit officer starts on his own unit's problems and closes them here.
+ * 问题台账 of the region: every problem raised on its projects — project
+ * tickets (ADR 0015) — filtered by status (未销号 / 超期 / 已销号),
+ * responsible unit, project and text, with counts and the Excel export. A unit
+ * officer starts on his own unit's problems; each opens on its ticket page.
  */
 export default function ProblemsPage() {
   const me = useMe();
@@ -57,7 +77,8 @@ export default function ProblemsPage() {
   const page = Math.max(1, Number(params.get('page')) || 1);
   const departments = useDepartments(undefined, canReadDepartments(me.role));
   const [projectSearch, setProjectSearch] = useState('');
-  const { actions, element } = useProblemDialogs();
+  const [exporting, setExporting] = useState(false);
+  const { message } = App.useApp();
 
   const projects = useQuery({
     queryKey: ['projects', me.activeRegionCode, 'problem-filter', projectSearch],
@@ -82,7 +103,7 @@ export default function ProblemsPage() {
     ...(projectId ? { projectId } : {}),
   };
   const list = useQuery({
-    queryKey: problemKeys.list(me.activeRegionCode, query),
+    queryKey: ticketKeys.list(me.activeRegionCode, { ...query, source: 'project' }),
     queryFn: () => problemsApi.list(query),
     placeholderData: keepPreviousData,
   });
@@ -125,7 +146,7 @@ export default function ProblemsPage() {
               }}
             />
           )}
-          {phone && s === 'overdue' ? '逾期' : problemStatusLabels[s]}
+          {problemFilterLabels[s]}
           {counts ? ` ${counts[s]}` : ''}
         </span>
       ),
@@ -160,6 +181,17 @@ export default function ProblemsPage() {
 
   const width = (w: number) => (phone ? '100%' : w);
 
+  async function exportLedger() {
+    setExporting(true);
+    try {
+      await problemsApi.exportLedger({ status, q, regionCode, departmentId, projectId });
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      setExporting(false);
+    }
+  }
+
   return (
     <>
       <PageHeader
@@ -167,7 +199,19 @@ export default function ProblemsPage() {
         description={
           scope === 'mine'
             ? `分派给${me.departmentName ?? '本单位'}的问题：整改完成后请逐个销号，并附依据`
-            : `${me.activeRegionName}及下级区域重点项目的问题：逐个销号，逾期未销号的标红`
+            : `${me.activeRegionName}及下级区域重点项目的问题：派遣责任单位限期整改，反馈后逐个销号，逾期未销号的标红`
+        }
+        extra={
+          TICKET_EXPORTERS.includes(me.role) && (
+            <Button
+              icon={<DownloadOutlined />}
+              loading={exporting}
+              onClick={() => void exportLedger()}
+              data-testid="problems-export"
+            >
+              导出台账
+            </Button>
+          )
         }
       />
       <Card>
@@ -242,18 +286,19 @@ export default function ProblemsPage() {
           </div>
           {counts && (
             <Typography.Text data-testid="problems-counts">
-              未销号 <Typography.Text strong>{counts.open}</Typography.Text> 个
+              未销号 <Typography.Text strong>{counts.open}</Typography.Text> 个，已销号{' '}
+              {counts.closed} 个
               {counts.overdue > 0 && (
-                <Typography.Text type="danger">（逾期 {counts.overdue} 个）</Typography.Text>
+                <Typography.Text type="danger">
+                  ；超期 {counts.overdue} 个（含超过整改期限后销号的）
+                </Typography.Text>
               )}
-              ，已销号 {counts.closed} 个
             </Typography.Text>
           )}
         </Flex>
         {list.isError && <QueryError error={list.error} onRetry={() => void list.refetch()} />}
-        <ProblemList
+        <ProblemTable
           problems={data?.items ?? []}
-          actions={(p) => actions(p)}
           showProject
           loading={list.isFetching}
           empty={empty}
@@ -276,7 +321,6 @@ export default function ProblemsPage() {
           />
         )}
       </Card>
-      {element}
     </>
   );
 }

@@ -2,34 +2,39 @@ import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Empty, Flex, Segmented, Skeleton, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
+import { Link } from 'react-router';
 import type { Project } from '@xiangmu/contracts';
 import { useMe } from '../../session';
 import { QueryError } from '../../components/QueryState';
+import { intakeSources, ticketKeys } from '../tickets';
 import { problemsApi } from './api';
-import { canManageProblems, problemKeys } from './model';
-import { ProblemFormModal } from './ProblemFormModal';
-import { ProblemList, useProblemDialogs } from './ProblemViews';
+import { ProblemRaiseModal } from './ProblemRaiseModal';
+import { ProblemTable } from './ProblemTable';
 
 type Show = 'open' | 'all';
 
 /**
- * 问题台账 of one project: open problems first, 提出问题 for the admins, 销号
- * for the admins and the responsible unit, 重新打开 with a reason.
+ * 问题台账 of one project — its one list of problems (project tickets, ADR
+ * 0015): open ones first, 提出问题 for those who may register one; each opens
+ * on its ticket page for 派遣, 反馈 with evidence and 销号.
  */
 export function ProjectProblemsSection({ project: p }: { project: Project }) {
   const me = useMe();
   const qc = useQueryClient();
-  const manage = canManageProblems(me.role);
   const [show, setShow] = useState<Show>('open');
   const [raising, setRaising] = useState(0);
-  const { actions, element } = useProblemDialogs();
-  const key = problemKeys.project(me.activeRegionCode, p.id, show);
+  const params = {
+    projectId: p.id,
+    page: 1,
+    pageSize: 100,
+    ...(show === 'open' ? { status: 'open' } : {}),
+  };
   const list = useQuery({
-    queryKey: key,
-    queryFn: () => problemsApi.forProject(p.id, show === 'open' ? 'open' : undefined),
+    queryKey: ticketKeys.list(me.activeRegionCode, { ...params, source: 'project' }),
+    queryFn: () => problemsApi.list(params),
   });
-  const items = list.data ?? [];
-  const overdue = items.filter((x) => x.overdue).length;
+  const canRaise = intakeSources(me.role).includes('project');
+  const data = list.data;
 
   return (
     <Card
@@ -37,7 +42,7 @@ export function ProjectProblemsSection({ project: p }: { project: Project }) {
       size="small"
       data-testid="problems-section"
       extra={
-        <Flex gap={8} wrap justify="flex-end">
+        <Flex gap={8} wrap justify="flex-end" align="center">
           <Segmented<Show>
             size="small"
             value={show}
@@ -48,7 +53,7 @@ export function ProjectProblemsSection({ project: p }: { project: Project }) {
             ]}
             data-testid="problems-show"
           />
-          {manage && (
+          {canRaise && (
             <Button
               size="small"
               type="primary"
@@ -64,26 +69,30 @@ export function ProjectProblemsSection({ project: p }: { project: Project }) {
     >
       {list.isError ? (
         <QueryError error={list.error} onRetry={() => void list.refetch()} />
-      ) : !list.data ? (
+      ) : !data ? (
         <Skeleton active />
       ) : (
         <Flex vertical gap={8}>
-          {items.length > 0 && (
+          {data.total > 0 && (
             <Typography.Text data-testid="problems-summary">
-              {show === 'open' ? '未销号' : '共'}
-              <Typography.Text strong> {items.length} </Typography.Text>个问题
-              {overdue > 0 && (
-                <Typography.Text type="danger">，其中逾期 {overdue} 个</Typography.Text>
-              )}
+              未销号 <Typography.Text strong>{data.counts.open}</Typography.Text> 个，已销号{' '}
+              {data.counts.closed} 个
+              {data.counts.overdue > 0 && (
+                <Typography.Text type="danger">，超期 {data.counts.overdue} 个</Typography.Text>
+              )}{' '}
+              · <Link to={`/problems?project=${p.id}&status=any`}>在问题台账中查看</Link>
             </Typography.Text>
           )}
-          <ProblemList
-            problems={items}
-            actions={(x) => actions(x)}
+          <ProblemTable
+            problems={data.items}
             empty={
               <Empty
                 image={Empty.PRESENTED_IMAGE_SIMPLE}
-                description={show === 'open' ? '没有未销号的问题' : '该项目还没有问题'}
+                description={
+                  show === 'open'
+                    ? '没有未销号的问题'
+                    : '该项目还没有问题。需要责任单位限期整改的，请“提出问题”'
+                }
                 data-testid="problems-empty"
               />
             }
@@ -91,15 +100,13 @@ export function ProjectProblemsSection({ project: p }: { project: Project }) {
         </Flex>
       )}
       {raising > 0 && (
-        <ProblemFormModal
+        <ProblemRaiseModal
           key={raising}
           project={p}
-          problem={null}
           onClose={() => setRaising(0)}
-          onSaved={() => void qc.invalidateQueries({ queryKey: problemKeys.all })}
+          onSaved={() => void qc.invalidateQueries({ queryKey: ticketKeys.all })}
         />
       )}
-      {element}
     </Card>
   );
 }

@@ -1,56 +1,23 @@
 /**
- * 问题台账: one function per endpoint, typed with the contracts
- * (packages/contracts/src/problems.ts). Same transport as lib/api-client.ts.
+ * 问题台账: project problems are tickets of source 'project' (ADR 0015), so
+ * the ledger reads and writes through the ticket engine's endpoints; only the
+ * redirect of an old problem link is its own.
  */
-import type {
-  closeProblemRequest,
-  Problem,
-  problemDetail,
-  problemListResponse,
-  problemStatusFilters,
-  raiseProblemRequest,
-  reopenProblemRequest,
-  updateProblemRequest,
-} from '@xiangmu/contracts';
+import type { legacyProblemResponse } from '@xiangmu/contracts';
 import { request } from '../../lib/api-client';
+import { ticketsApi, type TicketFilters, type TicketListParams } from '../tickets';
 
-type Input<S extends { _zod: { input: unknown } }> = S['_zod']['input'];
 type Output<S extends { _zod: { output: unknown } }> = S['_zod']['output'];
 
-export type RaiseProblemInput = Input<typeof raiseProblemRequest>;
-export type UpdateProblemInput = Input<typeof updateProblemRequest>;
-export type CloseProblemInput = Input<typeof closeProblemRequest>;
-export type ReopenProblemInput = Input<typeof reopenProblemRequest>;
-export type ProblemDetail = Output<typeof problemDetail>;
-export type ProblemEvent = ProblemDetail['events'][number];
-export type ProblemList = Output<typeof problemListResponse>;
-export type ProblemFilter = (typeof problemStatusFilters)[number];
-
-/** GET /api/problems as sent */
-export interface ProblemListParams {
-  page: number;
-  pageSize: number;
-  regionCode?: string | undefined;
-  status?: ProblemFilter | undefined;
-  departmentId?: number | undefined;
-  projectId?: number | undefined;
-  q?: string | undefined;
-}
+/** the ledger's status filter, as the ticket list takes it */
+export type ProblemFilter = 'open' | 'overdue' | 'closed';
+export type ProblemListParams = Omit<TicketListParams, 'source'>;
 
 export const problemsApi = {
-  list: (query: ProblemListParams) =>
-    request<ProblemList>('GET', '/api/problems', { query: { ...query } }),
-  get: (id: number) => request<ProblemDetail>('GET', `/api/problems/${id}`),
-  forProject: (projectId: number, status?: ProblemFilter) =>
-    request<Problem[]>('GET', `/api/projects/${projectId}/problems`, {
-      query: status ? { status } : {},
-    }),
-  raise: (projectId: number, body: RaiseProblemInput) =>
-    request<Problem>('POST', `/api/projects/${projectId}/problems`, { body }),
-  update: (id: number, body: UpdateProblemInput) =>
-    request<Problem>('PATCH', `/api/problems/${id}`, { body }),
-  close: (id: number, body: CloseProblemInput) =>
-    request<Problem>('POST', `/api/problems/${id}/close`, { body }),
-  reopen: (id: number, body: ReopenProblemInput) =>
-    request<Problem>('POST', `/api/problems/${id}/reopen`, { body }),
+  list: (query: ProblemListParams) => ticketsApi.list({ ...query, source: 'project' }),
+  exportLedger: (query: Omit<TicketFilters, 'source'>) =>
+    ticketsApi.exportLedger({ ...query, source: 'project' }),
+  /** an old /problems/:id link: the ticket it became */
+  legacy: (id: number) =>
+    request<Output<typeof legacyProblemResponse>>('GET', `/api/problems/${id}`),
 };

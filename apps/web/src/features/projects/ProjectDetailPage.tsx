@@ -35,7 +35,6 @@ import { LevelTag, StageTag } from './tags';
 import { MILESTONE_READERS, MilestonesSection } from '../milestones';
 import { ProjectReportsSection, REPORT_READERS } from '../reports';
 import { PROBLEM_READERS, ProjectProblemsSection } from '../problems';
-import { ProjectTicketsSection } from '../tickets';
 
 const dash = (v: string | number | null | undefined) =>
   v === null || v === undefined || v === '' ? '—' : v;
@@ -313,7 +312,6 @@ export default function ProjectDetailPage() {
         {MILESTONE_READERS.includes(me.role) && <MilestonesSection project={p} />}
         {REPORT_READERS.includes(me.role) && <ProjectReportsSection project={p} />}
         {PROBLEM_READERS.includes(me.role) && <ProjectProblemsSection project={p} />}
-        <ProjectTicketsSection project={p} />
         <Card title="基本信息" size="small" data-testid="project-facts">
           <ProjectFacts p={p} />
         </Card>

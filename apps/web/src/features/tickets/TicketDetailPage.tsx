@@ -107,7 +107,9 @@ function Facts({ t }: { t: TicketDetail }) {
             {formatDue(t.dueAt)}
           </Typography.Text>
           <Typography.Text type="secondary">
-            （时限{ticketTimeLimitLabel(t.timeLimit)}）
+            {t.rectifyBy
+              ? `（整改期限${t.rectifyBy}）`
+              : `（时限${ticketTimeLimitLabel(t.timeLimit)}）`}
           </Typography.Text>
         </span>
       ),
@@ -142,6 +144,19 @@ function Facts({ t }: { t: TicketDetail }) {
             key: 'project',
             label: '项目',
             children: <Link to={`/projects/${t.projectId}`}>{t.projectName}</Link>,
+          },
+        ]
+      : []),
+    ...(t.reportMonth && t.projectId
+      ? [
+          {
+            key: 'report',
+            label: '来自调度',
+            children: (
+              <Link to={`/reports?month=${t.reportMonth}`} data-testid="ticket-detail-report">
+                {`${t.reportMonth.slice(0, 4)}年${Number(t.reportMonth.slice(5))}月调度`}
+              </Link>
+            ),
           },
         ]
       : []),

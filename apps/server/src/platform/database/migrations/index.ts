@@ -14,6 +14,7 @@ import * as mapPoints from './20261201_0012_map_points';
 import * as tickets from './20261201_0013_tickets';
 import * as ticketQueueIndex from './20261201_0014_ticket_queue_index';
 import * as importWizard from './20261203_0015_import_wizard';
+import * as problemsAsTickets from './20261207_0016_problems_as_tickets';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '20261201_0013_tickets': tickets,
   '20261201_0014_ticket_queue_index': ticketQueueIndex,
   '20261203_0015_import_wizard': importWizard,
+  '20261207_0016_problems_as_tickets': problemsAsTickets,
 };

@@ -2,48 +2,52 @@ import { useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, App, DatePicker, Form, Grid, Input, Modal, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { plainText, type Problem } from '@xiangmu/contracts';
+import { plainText, type Ticket } from '@xiangmu/contracts';
 import { useDepartments, useMe, useRegions } from '../../session';
-import { errorText, isApiError } from '../../lib/api-client';
+import { errorText } from '../../lib/api-client';
+import { DATE } from '../../lib/format';
 import { applyFieldIssues, zodRule } from '../../lib/forms';
 import { currentMonth, monthLabel, reportKeys, reportsApi } from '../reports';
-import { problemsApi } from './api';
-import { DATE } from './model';
+import { isAdmin, newIdempotencyKey, ticketKeys, ticketsApi } from '../tickets';
 
 interface Values {
+  categoryId?: number;
   title?: string;
   description?: string;
   departmentId?: number;
-  dueOn?: Dayjs;
+  rectifyBy?: Dayjs;
   reportId?: number | null;
 }
 
 /**
- * 提出问题 / 修改: what the problem is, the responsible unit (a department of
- * the project's region or above it) and the due date. A newer version met
- * on save is loaded into the form for the user to check and save again.
+ * 提出问题 on a project: a project ticket with its 责任单位 (dispatched at once
+ * by an office; a unit officer's goes to the office first), its 整改期限 and
+ * the monthly report it came from. Sent once: a double click is one problem.
  */
-export function ProblemFormModal(props: {
+export function ProblemRaiseModal(props: {
   project: { id: number; name: string; regionCode: string };
-  problem: Problem | null;
   onClose: () => void;
-  onSaved: (p: Problem) => void;
+  onSaved: (t: Ticket) => void;
 }) {
   const me = useMe();
   const { message } = App.useApp();
   const screens = Grid.useBreakpoint();
   const [form] = Form.useForm<Values>();
-  const [base, setBase] = useState(props.problem);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const submitting = useRef(false);
+  const key = useRef(newIdempotencyKey());
+  const dispatches = isAdmin(me.role);
   const regions = useRegions();
   const departments = useDepartments();
+  const categories = useQuery({
+    queryKey: ticketKeys.categories(me.activeRegionCode),
+    queryFn: ticketsApi.categories,
+  });
   const year = Number(currentMonth().slice(0, 4));
   const reports = useQuery({
     queryKey: reportKeys.project(me.activeRegionCode, props.project.id, year),
     queryFn: () => reportsApi.forProject(props.project.id, year),
-    enabled: !props.problem,
   });
 
   // 责任单位: departments of the project's region or of a region above it
@@ -56,63 +60,43 @@ export function ProblemFormModal(props: {
       .filter((d) => chain.has(d.regionCode))
       .map((d) => ({ value: d.id, label: `${d.name}（${d.regionName}）` }));
   }, [regions.data, departments.data, props.project.regionCode]);
-
+  const categoryOptions = (categories.data ?? [])
+    .filter((c) => c.source === 'project' && c.active)
+    .map((c) => ({ value: c.id, label: c.name }));
   const reportOptions = (reports.data?.months ?? [])
     .filter((m) => m.report)
     .reverse()
     .map((m) => ({ value: m.report!.id, label: `${monthLabel(m.month)}调度` }));
-
-  const initial: Values = base
-    ? {
-        title: base.title,
-        description: base.description,
-        departmentId: base.departmentId,
-        dueOn: dayjs(base.dueOn),
-      }
-    : { dueOn: dayjs().add(15, 'day') };
 
   async function submit(v: Values) {
     if (submitting.current) return;
     submitting.current = true;
     setBusy(true);
     setError(null);
-    const fields = {
-      title: (v.title ?? '').trim(),
-      description: (v.description ?? '').trim(),
-      departmentId: v.departmentId!,
-      dueOn: v.dueOn!.format(DATE),
-    };
+    const title = (v.title ?? '').trim();
     try {
-      const saved = base
-        ? await problemsApi.update(base.id, { ...fields, version: base.version })
-        : await problemsApi.raise(props.project.id, {
-            ...fields,
-            ...(v.reportId ? { reportId: v.reportId } : {}),
-          });
-      message.success(base ? '问题已修改' : `已提出问题，责任单位：${saved.departmentName}`);
+      const saved = await ticketsApi.create({
+        source: 'project',
+        projectId: props.project.id,
+        categoryId: v.categoryId!,
+        title,
+        // a problem may be told in its title alone
+        description: (v.description ?? '').trim() || title,
+        rectifyBy: v.rectifyBy!.format(DATE),
+        ...(dispatches && v.departmentId ? { departmentId: v.departmentId } : {}),
+        ...(v.reportId ? { reportId: v.reportId } : {}),
+        idempotencyKey: key.current,
+      });
+      message.success(
+        saved.departmentName
+          ? `已提出问题，派遣至${saved.departmentName}`
+          : '已提出问题，待区县派遣责任单位',
+      );
       props.onSaved(saved);
       props.onClose();
     } catch (e) {
-      if (base && isApiError(e, 'VERSION_CONFLICT') && e.current) {
-        const current = e.current as Problem;
-        props.onSaved(current);
-        if (current.status === 'closed') {
-          message.info('该问题已被他人销号');
-          props.onClose();
-        } else {
-          setBase(current);
-          form.setFieldsValue({
-            title: current.title,
-            description: current.description,
-            departmentId: current.departmentId,
-            dueOn: dayjs(current.dueOn),
-          });
-          setError('问题刚被他人修改，已载入最新内容，请核对后重新保存（您的修改未保存）。');
-        }
-      } else {
-        applyFieldIssues(form, e);
-        setError(errorText(e));
-      }
+      applyFieldIssues(form, e);
+      setError(errorText(e));
     } finally {
       submitting.current = false;
       setBusy(false);
@@ -122,8 +106,8 @@ export function ProblemFormModal(props: {
   return (
     <Modal
       open
-      title={base ? '修改问题' : `提出问题 · ${props.project.name}`}
-      okText={base ? '保存' : '提出'}
+      title={`提出问题 · ${props.project.name}`}
+      okText="提出"
       onOk={() => form.submit()}
       onCancel={props.onClose}
       confirmLoading={busy}
@@ -146,9 +130,22 @@ export function ProblemFormModal(props: {
         form={form}
         name="problem"
         layout="vertical"
-        initialValues={initial}
+        initialValues={{ rectifyBy: dayjs().add(15, 'day') }}
         onFinish={(v) => void submit(v)}
       >
+        <Form.Item
+          label="问题类别"
+          name="categoryId"
+          rules={[{ required: true, message: '请选择问题类别' }]}
+          extra="类别决定未填整改期限时的办理时限；可在“工单设置”中维护"
+        >
+          <Select
+            loading={categories.isLoading}
+            placeholder="请选择"
+            options={categoryOptions}
+            data-testid="problem-category"
+          />
+        </Form.Item>
         <Form.Item
           label="问题"
           name="title"
@@ -173,23 +170,25 @@ export function ProblemFormModal(props: {
             data-testid="problem-description"
           />
         </Form.Item>
-        <Form.Item
-          label="责任单位"
-          name="departmentId"
-          rules={[{ required: true, message: '请选择责任单位' }]}
-        >
-          <Select
-            showSearch={{ optionFilterProp: 'label' }}
-            loading={departments.isLoading}
-            placeholder="请选择责任单位"
-            options={departmentOptions}
-            notFoundContent="项目所在区域及上级区域暂无部门"
-            data-testid="problem-department"
-          />
-        </Form.Item>
+        {dispatches && (
+          <Form.Item
+            label="责任单位"
+            name="departmentId"
+            rules={[{ required: true, message: '请选择责任单位' }]}
+          >
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              loading={departments.isLoading}
+              placeholder="请选择责任单位"
+              options={departmentOptions}
+              notFoundContent="项目所在区域及上级区域暂无部门"
+              data-testid="problem-department"
+            />
+          </Form.Item>
+        )}
         <Form.Item
           label="整改期限"
-          name="dueOn"
+          name="rectifyBy"
           rules={[{ required: true, message: '请选择整改期限' }]}
         >
           <DatePicker
@@ -199,7 +198,7 @@ export function ProblemFormModal(props: {
             data-testid="problem-due"
           />
         </Form.Item>
-        {!base && reportOptions.length > 0 && (
+        {reportOptions.length > 0 && (
           <Form.Item label="来自月度调度" name="reportId" extra="可不选">
             <Select
               allowClear

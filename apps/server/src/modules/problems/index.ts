@@ -1,1 +1,0 @@
-export { problemRoutes } from './problem.routes';
