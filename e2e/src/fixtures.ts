@@ -286,12 +286,6 @@ export async function closed(
   });
 }
 
-/** Clicks the dialog's button labelled `text` and waits for the dialog to close. */
-export async function submit(page: Page, dialog: Locator, text: string): Promise<void> {
-  await button(dialog, text).click();
-  await closed(page, dialog);
-}
-
 /** The data rows of an antd Table. */
 export const rowsOf = (table: Locator): Locator => table.locator('tbody tr.ant-table-row');
 
