@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, App, DatePicker, Form, Grid, Input, Modal, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -63,6 +63,12 @@ export function ProblemRaiseModal(props: {
   const categoryOptions = (categories.data ?? [])
     .filter((c) => c.source === 'project' && c.active)
     .map((c) => ({ value: c.id, label: c.name }));
+  // the first category (项目推进问题) unless the user picks another
+  const firstCategory = categoryOptions[0]?.value;
+  useEffect(() => {
+    if (firstCategory !== undefined && form.getFieldValue('categoryId') === undefined)
+      form.setFieldValue('categoryId', firstCategory);
+  }, [firstCategory, form]);
   const reportOptions = (reports.data?.months ?? [])
     .filter((m) => m.report)
     .reverse()
