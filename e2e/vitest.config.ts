@@ -21,7 +21,8 @@ const SHARED_SERVER_FILES = [
 // Browser tests: a file starts its own server (fresh PGlite data dir), or
 // uses the shared one, and its own Chromium. Files run one after another —
 // two busy servers plus two browsers at once only make a small CI machine
-// flaky — the shared-server files first (sequence.groupOrder).
+// flaky — the shared-server files first (sequence.groupOrder; a group 0
+// without file parallelism would run last).
 export default defineConfig({
   test: {
     testTimeout: 120_000,
@@ -44,7 +45,7 @@ export default defineConfig({
           name: 'shared-server',
           include: SHARED_SERVER_FILES,
           globalSetup: ['src/shared-server.ts'],
-          sequence: { groupOrder: 0 },
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -53,7 +54,7 @@ export default defineConfig({
           name: 'own-server',
           include: ['src/**/*.e2e.test.ts'],
           exclude: [...configDefaults.exclude, ...SHARED_SERVER_FILES],
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -13,7 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, inject, onTestFinished } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject, onTestFinished } from 'vitest';
 import type {
   Browser,
   BrowserContext,
@@ -28,6 +28,7 @@ import {
   pageOverflow,
   requireWebBuild,
   screenshot,
+  serverGone,
   startServer,
   watchErrors,
   type ServerInfo,
@@ -129,6 +130,15 @@ export function useE2e(opts: { server?: 'own' | 'shared' } = {}): E2e {
     await browser?.close();
     await stop?.();
   });
+  // a test that failed because the server went away says so
+  let told = false;
+  afterEach(({ task }) => {
+    const gone = server && task.result?.state === 'fail' && !told && serverGone(server);
+    if (gone) {
+      told = true;
+      console.error(`e2e: the server ${server!.url} is gone — ${gone}`);
+    }
+  });
 
   return {
     get server() {
@@ -140,6 +150,8 @@ export function useE2e(opts: { server?: 'own' | 'shared' } = {}): E2e {
     url,
     async open(user, options, path = '/', { keep = false } = {}) {
       const { server, browser } = started();
+      const gone = serverGone(server);
+      if (gone) throw new Error(`服务器已退出（${server.url}）：${gone}`);
       const state = user && join(server.stateDir, `${user}.json`);
       const context = await browser.newContext({
         ...options,

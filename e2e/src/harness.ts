@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -103,14 +103,19 @@ export async function startServer(): Promise<RunningServer> {
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   let exited: number | string | null = null;
+  let stopping = false;
   const exit = new Promise<void>((ok) =>
     child.on('exit', (code, signal) => {
       exited = code ?? signal ?? 'unknown';
+      // the tests learn of a server that went away unasked (serverGone)
+      if (!stopping)
+        writeFileSync(join(stateDir, GONE_FILE), `退出码 ${exited}，最后的输出：\n${output}`);
       ok();
     }),
   );
 
   const stop = async () => {
+    stopping = true;
     if (exited === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -141,6 +146,14 @@ export async function startServer(): Promise<RunningServer> {
     await new Promise((r) => setTimeout(r, 250));
   }
   return { url, stateDir, stop };
+}
+
+const GONE_FILE = 'server-gone.txt';
+
+/** Why the server of `info` is no longer running (its exit and last output), or null while it runs. */
+export function serverGone(info: ServerInfo): string | null {
+  const file = join(info.stateDir, GONE_FILE);
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
 }
 
 /** Playwright's 30 s default is too short on a 2-core machine that is busy with a build. */
