@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { creditCodeCheckChar, monthOf } from '@xiangmu/contracts';
 import { loadExcel, pageOverflow, screenshot, sitePhoto, watchErrors } from './harness';
 import {
@@ -11,6 +11,7 @@ import {
   apiWrite,
   button,
   choose,
+  closed,
   expectNoOverflow,
   openMenu,
   shot,
@@ -25,6 +26,17 @@ const LAST_MONTH = (() => {
 })();
 const label = (month: string) => `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月`;
 const PLAN_YEAR = Number(LAST_MONTH.slice(0, 4));
+
+/** One step of the ticket loop from the ticket page: its button, its form, OK. */
+async function ticketStep(page: Page, step: string, fill?: (form: Locator) => Promise<unknown>) {
+  await page.bringToFront();
+  await page.getByTestId(`ticket-action-${step}`).click();
+  const form = page.getByTestId(`ticket-action-form-${step}`);
+  await form.waitFor();
+  if (fill) await fill(form);
+  await page.getByTestId('ticket-action-ok').click();
+  await closed(page, form, 'detached');
+}
 
 /** Two projects of 经开区 under construction, made for this test (plan 5 000 万元 each). */
 const PROJECT_A = '调度测试新能源装备产业园';
@@ -178,6 +190,8 @@ describe('月度调度、问题台账与导入', () => {
       await preview.waitFor({ state: 'hidden' });
 
       // ---------------------------------------------------------------- 问题台账
+      // a project problem is a ticket (ADR 0015): raised here with its unit,
+      // deadline and report, rectified and replied by the unit, 销号 by the office
       const problems = page.getByTestId('problems-section');
       await page.getByTestId('problem-raise').click();
       const raise = page.getByRole('dialog', { name: `提出问题 · ${PROJECT_A}` });
@@ -185,60 +199,48 @@ describe('月度调度、问题台账与导入', () => {
       await raise.getByLabel('问题', { exact: true }).fill('施工用电增容未批复');
       await raise.getByLabel('问题描述').fill('二期用电负荷增至8000kVA，增容方案待供电公司批复。');
       await choose(page, raise.getByLabel('责任单位'), '经开区建设局');
+      await choose(page, raise.getByLabel('来自月度调度'), `${label(LAST_MONTH)}调度`);
+      await shot(page, 'reports-04-problem-raise', false);
       await button(raise, '提出').click();
       await raise.waitFor({ state: 'hidden' });
       const problemRow = problems.locator('tr.ant-table-row', { hasText: '施工用电增容未批复' });
       await problemRow.waitFor();
       expect(await problemRow.textContent()).toContain('经开区建设局');
-      expect(await problemRow.getByTestId('problem-status').textContent()).toBe('未销号');
+      expect(await problemRow.textContent()).toContain(`${Number(LAST_MONTH.slice(5))}月调度`);
+      expect(await problemRow.getByTestId('problem-status').textContent()).toBe('整改中');
+      await problemRow.getByTestId('problem-detail').click();
+      await page.waitForURL(/\/tickets\/\d+$/);
+      const ticketUrl = page.url();
+      await page.getByTestId('ticket-detail-report').waitFor();
 
-      await problemRow.getByTestId('problem-close').click();
-      const closing = page.getByRole('dialog', { name: '问题销号' });
-      await closing.waitFor();
-      await button(closing, '确认销号').click();
-      await closing.getByText('请填写销号依据').waitFor();
-      await closing.getByLabel('销号依据').fill('供电公司已完成增容，批复文号郑电〔2026〕115号');
-      await closing
-        .locator('[data-testid="problem-photo"] input[type="file"]')
-        .setInputFiles(photo());
-      await closing.getByTestId('photo-item').waitFor();
-      await shot(page, 'reports-04-problem-close', false);
-      await button(closing, '确认销号').click();
-      await closing.waitFor({ state: 'hidden' });
-      // gone from the open problems, 已销号 among all of them with its evidence
-      await problemRow.waitFor({ state: 'detached' });
+      // the unit rectifies and replies; the office sends it back once (不满意)
+      const unit = await e2e.open('jk_unit', DESKTOP, new URL(ticketUrl).pathname);
+      await ticketStep(unit.page, 'start');
+      await ticketStep(unit.page, 'reply', (f) =>
+        f.getByTestId('ticket-action-text').fill('已报供电公司，郑电〔2026〕115号待批'),
+      );
+      await page.reload();
+      await ticketStep(page, 'rate', (f) => f.getByTestId('ticket-rate-unsatisfied').click());
+      await unit.page.reload();
+      await ticketStep(unit.page, 'reply', (f) =>
+        f.getByTestId('ticket-action-text').fill('增容线路已接通送电，郑电〔2026〕118号'),
+      );
+      await unit.context.close();
+      // 销号 by the office, every step in the history
+      await page.reload();
+      await ticketStep(page, 'close');
+      await page.getByTestId('ticket-status').filter({ hasText: '已办结' }).waitFor();
+      const events = (await page.getByTestId('ticket-events').textContent()) ?? '';
+      for (const step of ['登记', '派遣', '开始处置', '反馈', '评价', '办结'])
+        expect(events).toContain(step);
+      await shot(page, 'reports-05-problem-closed');
+      // gone from the project's open problems, 已销号 among all with its evidence
+      await page.goto(e2e.url(`/projects/${projectA}`));
+      await problems.waitFor();
+      await problems.getByTestId('problems-empty').waitFor();
       await problems.getByTestId('problems-show').getByText('全部').click();
       await problemRow.waitFor();
       expect(await problemRow.getByTestId('problem-status').textContent()).toBe('已销号');
-      expect(await problemRow.textContent()).toContain('郑电〔2026〕115号');
-      await problemRow.getByTestId('problem-detail').click();
-      const drawer = page.getByRole('dialog').filter({ hasText: '问题经过' });
-      await drawer.getByTestId('problem-events').waitFor();
-      const events = (await drawer.getByTestId('problem-events').textContent()) ?? '';
-      expect(events).toContain('提出');
-      expect(events).toContain('销号');
-      expect(await drawer.getByTestId('photo-thumb').count()).toBe(1);
-      await shot(page, 'reports-05-problem-events', false);
-      // closed too early: reopened with the reason, then closed again
-      await drawer.getByTestId('problem-reopen').click();
-      const reopen = page.getByRole('dialog', { name: '重新打开问题' });
-      await reopen.waitFor();
-      await reopen.getByLabel('原因').fill('现场核查发现增容线路尚未接通');
-      await button(reopen, '重新打开').click();
-      await reopen.waitFor({ state: 'hidden' });
-      await problemRow
-        .getByTestId('problem-status')
-        .filter({ hasText: /^未销号$/ })
-        .waitFor();
-      await problemRow.getByTestId('problem-close').click();
-      await closing.waitFor();
-      await closing.getByLabel('销号依据').fill('增容线路已接通送电，郑电〔2026〕118号');
-      await button(closing, '确认销号').click();
-      await closing.waitFor({ state: 'hidden' });
-      await problemRow
-        .getByTestId('problem-status')
-        .filter({ hasText: /^已销号$/ })
-        .waitFor();
       expect(await problemRow.textContent()).toContain('郑电〔2026〕118号');
 
       // ---------------------------------------------------------------- 导入月度调度
@@ -415,7 +417,7 @@ describe('月度调度、问题台账与导入', () => {
     }
   });
 
-  it('手机上填报本月调度（区县管理员、企业），责任单位在手机上销号', async () => {
+  it('手机上填报本月调度（区县管理员、企业），责任单位在手机上反馈整改（附照片）', async () => {
     // the district admin raises a problem for 经开区建设局 (from a phone too)
     const {
       page: admin,
@@ -520,7 +522,7 @@ describe('月度调度、问题台账与导入', () => {
       await entContext.close();
     }
 
-    // the unit officer finds it among his unit's problems and closes it
+    // the unit officer finds it among his unit's problems, rectifies and replies with a photo
     const { page, context, errors } = await e2e.open('jk_unit', PHONE);
     try {
       await page.getByTestId('menu-toggle').click();
@@ -535,34 +537,33 @@ describe('月度调度、问题台账与导入', () => {
       const card = page.getByTestId('problem-card').filter({ hasText: '经南八路东段道路未贯通' });
       await card.waitFor();
       expect(await card.textContent()).toContain('经开区建设局');
+      expect(await card.getByTestId('problem-status').textContent()).toBe('整改中');
       // only his own unit's problems: every card names it
       for (const text of await page.getByTestId('problem-card').allTextContents())
         expect(text).toContain('经开区建设局');
-      // he may close, not edit or raise
-      expect(await card.getByTestId('problem-edit').count()).toBe(0);
       let overflow = await pageOverflow(page);
       expect(overflow.document).toBeLessThanOrEqual(overflow.viewport);
       await shot(page, 'reports-13-phone-unit-ledger', false);
 
-      await card.getByTestId('problem-close').click();
-      const closing = page.getByRole('dialog', { name: '问题销号' });
-      await closing.waitFor();
-      await closing.getByLabel('销号依据').fill('经南八路东段已于本周贯通，现场照片附后');
-      await closing
-        .locator('[data-testid="problem-photo"] input[type="file"]')
-        .setInputFiles(photo());
-      await closing.getByTestId('photo-item').waitFor();
-      const box = await closing.boundingBox();
-      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
-      await screenshot(page, 'reports-14-phone-close', { fullPage: false });
-      await button(closing, '确认销号').click();
-      await closing.waitFor({ state: 'hidden' });
-      await card.waitFor({ state: 'detached' });
-      // among the closed ones, with the evidence
-      await page.getByTestId('problem-filter-closed').click();
-      const closed = page.getByTestId('problem-card').filter({ hasText: '经南八路东段道路未贯通' });
-      await closed.waitFor();
-      expect(await closed.textContent()).toContain('经南八路东段已于本周贯通');
+      await card.getByTestId('problem-detail').click();
+      await page.waitForURL(/\/tickets\/\d+$/);
+      await ticketStep(page, 'start');
+      await page.locator('input[type="file"]').first().setInputFiles(photo());
+      await page.getByTestId('ticket-photos').getByTestId('ticket-photo').first().waitFor();
+      await ticketStep(page, 'reply', (f) =>
+        f.getByTestId('ticket-action-text').fill('经南八路东段已于本周贯通，现场照片附后'),
+      );
+      await page.getByTestId('ticket-detail-reply').waitFor();
+      await expectNoOverflow(page);
+      await screenshot(page, 'reports-14-phone-reply', { fullPage: false });
+      // back in the ledger: 待销号 by the office, with his reply
+      await page.goBack();
+      await page.waitForURL('**/problems');
+      const replied = page
+        .getByTestId('problem-card')
+        .filter({ hasText: '经南八路东段道路未贯通' });
+      await replied.getByTestId('problem-status').filter({ hasText: '待销号' }).waitFor();
+      expect(await replied.textContent()).toContain('经南八路东段已于本周贯通');
       overflow = await pageOverflow(page);
       expect(overflow.document).toBeLessThanOrEqual(overflow.viewport);
       await shot(page, 'reports-15-phone-closed', false);
