@@ -289,32 +289,56 @@ describe('an enterprise demand', () => {
 });
 
 describe('a project problem', () => {
-  it('is registered from the project page with the project chosen, and listed there', async () => {
-    const a = await as('jk_admin', DESKTOP);
-    const projects = await api(a, '/api/projects?pageSize=1&stage=building');
+  // the 问题台账 of a project is its project tickets (ADR 0015); the whole
+  // loop on a problem runs in monthly-reports.e2e.test.ts
+  it('is raised on the project page by a unit, dispatched by the office, and counted for the unit', async () => {
+    const u = await as('jk_unit', DESKTOP);
+    const projects = await api(u, '/api/projects?pageSize=1&stage=building');
     const project = projects.items[0] as { id: number; name: string };
-    await a.goto(e2e.url(`/projects/${project.id}`));
-    await a.getByTestId('project-tickets').waitFor();
-    await a.getByTestId('project-ticket-new').click();
-    await a.waitForURL(/\/tickets\/new\?project=/);
-    await hasText(a.getByTestId('ticket-project'), project.name);
-    await pick(a, 'ticket-category', '环评审批');
-    await visible(a.getByText('办理时限：10个工作日'));
-    await a.getByTestId('ticket-title-input').fill('环评批复滞后');
-    await a
-      .getByTestId('ticket-description-input')
-      .fill('环评报告已报送15个工作日未批复，影响开工');
-    await a.getByTestId('ticket-submit').click();
-    await a.waitForURL(/\/tickets\/\d+$/);
-    const t = await api(a, `/api/tickets/${new URL(a.url()).pathname.split('/').pop()}`);
-    expect(t).toMatchObject({
-      source: 'project',
-      projectId: project.id,
-      projectName: project.name,
-    });
-    await a.goto(e2e.url(`/projects/${project.id}`));
-    await visible(a.getByTestId('project-tickets').locator(`[data-number="${t.number}"]`));
-    await screenshot(a, 'tickets-desk-project-card');
+    await u.goto(e2e.url(`/projects/${project.id}`));
+    await u.getByTestId('problems-section').waitFor();
+    await u.getByTestId('problem-raise').click();
+    const raise = u.getByRole('dialog', { name: `提出问题 · ${project.name}` });
+    await raise.waitFor();
+    // a unit raises it; the office chooses who rectifies
+    expect(await raise.getByTestId('problem-department').count()).toBe(0);
+    await pick(u, 'problem-category', '环评审批');
+    await raise.getByTestId('problem-title').fill('环评批复滞后');
+    await raise.getByTestId('problem-description').fill('环评报告已报送15个工作日未批复，影响开工');
+    await raise.getByRole('button', { name: '提出' }).click();
+    await closed(u, raise);
+    const row = u
+      .getByTestId('problems-section')
+      .locator('tr.ant-table-row', { hasText: '环评批复滞后' });
+    await hasText(row.getByTestId('problem-status'), '待派遣');
+    const listed = await api(
+      u,
+      `/api/tickets?source=project&projectId=${project.id}&q=环评批复滞后`,
+    );
+    const t = listed.items[0] as { id: number; number: string; status: string };
+    expect(t.status).toBe('accepted');
+
+    const a = await as('jk_admin', DESKTOP);
+    const before = await api(a, '/api/tickets/stats?source=project');
+    const unitBefore = before.units.find(
+      (x: { departmentName: string }) => x.departmentName === '经开区建设局',
+    );
+    await a.goto(e2e.url(`/tickets/${t.id}`));
+    await act(a, 'dispatch', (f) =>
+      choose(a, f.getByTestId('ticket-dispatch-unit'), '经开区建设局'),
+    );
+    await expectStatus(a, 'dispatched');
+    await a.goto(e2e.url(`/problems?project=${project.id}`));
+    await hasText(
+      a.locator(`[data-number="${t.number}"]`).first().getByTestId('problem-status'),
+      '整改中',
+    );
+    const after = await api(a, '/api/tickets/stats?source=project');
+    const unitAfter = after.units.find(
+      (x: { departmentName: string }) => x.departmentName === '经开区建设局',
+    );
+    expect(unitAfter.received).toBe((unitBefore?.received ?? 0) + 1);
+    await screenshot(a, 'tickets-desk-problem-ledger');
   });
 });
 
