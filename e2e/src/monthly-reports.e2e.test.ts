@@ -451,7 +451,8 @@ describe('月度调度、问题台账与导入', () => {
       await form.waitFor({ state: 'hidden' });
       const card = admin.locator(`[data-testid="report-card"][data-month="${THIS_MONTH}"]`);
       await card.waitFor();
-      expect(await card.textContent()).toContain('980.00');
+      // the card is there before the list is refetched: wait for the new figure
+      await card.filter({ hasText: '980.00' }).waitFor();
       expect(await card.getByTestId('photo-thumb').count()).toBe(1);
       await expectNoOverflow(admin);
       await card.scrollIntoViewIfNeeded();
