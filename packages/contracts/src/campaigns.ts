@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rowId } from './common';
 import { isoDate, projectStageSchema, type ProjectStage } from './projects';
 import { regionCode } from './text';
 
@@ -91,7 +92,7 @@ export const campaignEntriesQuery = z.strictObject({
 });
 
 export const addEntryRequest = z.strictObject({
-  projectId: z.number().int().positive(),
+  projectId: rowId,
   kind: batchKindSchema,
 });
 

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-export const idParam = z.strictObject({ id: z.coerce.number().int().positive('编号无效') });
+/** The largest id an integer (int4) column holds: a larger one is no row, not a 500. */
+export const MAX_ROW_ID = 2_147_483_647;
+/** a row's id in a JSON body */
+export const rowId = z.number().int().positive('编号无效').max(MAX_ROW_ID, '编号无效');
+/** a row's id in a path or query string */
+export const rowIdParam = z.coerce.number().int().positive('编号无效').max(MAX_ROW_ID, '编号无效');
+
+export const idParam = z.strictObject({ id: rowIdParam });
 
 export const pageQuery = {
   page: z.coerce.number().int().min(1).default(1),

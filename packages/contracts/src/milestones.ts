@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roleSchema } from './auth';
-import { pageOf, pageQuery, version } from './common';
+import { pageOf, pageQuery, version, rowId, rowIdParam } from './common';
 import { isoDate, projectStageSchema } from './projects';
 import { plainName, plainText, regionCode } from './text';
 
@@ -47,7 +47,7 @@ export type Milestone = z.infer<typeof milestone>;
 
 export const milestoneOwnerFields = {
   /** a user who then sees it under "my milestones" */
-  ownerUserId: z.number().int().positive().nullable().optional(),
+  ownerUserId: rowId.nullable().optional(),
   ownerName: plainName(60),
 };
 
@@ -62,7 +62,7 @@ export const updateMilestoneRequest = z.strictObject({
   name: plainName(40).optional(),
   /** a hand-set date is fixed: it no longer follows the target or the calendar */
   dueOn: isoDate.optional(),
-  ownerUserId: z.number().int().positive().nullable().optional(),
+  ownerUserId: rowId.nullable().optional(),
   ownerName: plainName(60).optional(),
 });
 
@@ -102,7 +102,7 @@ export const updateTemplateRequest = saveTemplateRequest.extend({ version });
 
 /** 倒排工期: generate a project's nodes backwards from the target date. */
 export const planMilestonesRequest = z.strictObject({
-  templateId: z.number().int().positive(),
+  templateId: rowId,
   /** the date of the template's last node (e.g. 投产) */
   targetOn: isoDate,
   ...milestoneOwnerFields,
@@ -119,7 +119,7 @@ export const milestoneListQuery = z.strictObject({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
-  projectId: z.coerce.number().int().positive().optional(),
+  projectId: rowIdParam.optional(),
   dueFrom: isoDate.optional(),
   dueTo: isoDate.optional(),
   q: z.string().trim().max(40).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from './common';
+import { pageQuery, rowId, rowIdParam } from './common';
 import { isValidCreditCode } from './credit-code';
 import { isWanAmount } from './money';
 import { phone, plainName, plainText, regionCode } from './text';
@@ -62,7 +62,10 @@ export const wanAmount = z
   .refine(isWanAmount, '金额格式错误：以万元为单位，最多两位小数')
   .refine((s) => !s.startsWith('-'), '金额不能为负数');
 
-export const isoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
+/** a calendar date; years outside 1900–2100 are typing mistakes (year 0000 broke the database) */
+export const isoDate = z.iso
+  .date('日期格式应为 YYYY-MM-DD')
+  .refine((d) => d >= '1900-01-01' && d <= '2100-12-31', '日期应在1900年至2100年之间');
 
 export const creditCode = z
   .string()
@@ -95,7 +98,7 @@ const projectFields = {
   plannedStart: isoDate.nullable().optional(),
   plannedEnd: isoDate.nullable().optional(),
   leaderName: plainName(30).nullable().optional(),
-  departmentId: z.number().int().positive().nullable().optional(),
+  departmentId: rowId.nullable().optional(),
   contactName: plainName(30).nullable().optional(),
   contactPhone: phone.nullable().optional(),
   /** WGS-84 */
@@ -177,7 +180,7 @@ export const projectListQuery = z.strictObject({
   industryCluster: csv(industryClusterSchema),
   industryCode: z.string().trim().toUpperCase().max(5).optional(),
   planYear: z.coerce.number().int().min(2000).max(2100).optional(),
-  departmentId: z.coerce.number().int().positive().optional(),
+  departmentId: rowIdParam.optional(),
   leaderName: z.string().trim().max(30).optional(),
   tag: z.string().trim().max(20).optional(),
   /** 'creditCode': only projects still without 统一社会信用代码 (待补充) */

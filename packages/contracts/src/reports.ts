@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from './common';
+import { pageQuery, rowId } from './common';
 import { projectStageSchema, wanAmount, type ProjectStage } from './projects';
 import { plainText, regionCode } from './text';
 
@@ -117,7 +117,7 @@ export const attachmentUploadQuery = z.strictObject({
 // ---------------------------------------------------------------- reports
 
 const progressText = plainText(2000).refine((s) => s.length > 0, '请填写形象进度');
-const photoIds = z.array(z.number().int().positive()).max(20, '每份报告最多20张照片');
+const photoIds = z.array(rowId).max(20, '每份报告最多20张照片');
 
 export const submitReportRequest = z.strictObject({
   month: reportMonth,

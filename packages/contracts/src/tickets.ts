@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageOf, pageQuery, version } from './common';
+import { pageOf, pageQuery, version, rowId, rowIdParam } from './common';
 import { creditCode, isoDate } from './projects';
 import { phone, plainName, plainText, regionCode } from './text';
 
@@ -179,7 +179,7 @@ export const createEnterpriseRequest = z.strictObject({
   address: plainText(200).optional(),
   contactName: plainName(40).optional(),
   contactPhone: phone.optional(),
-  cadreUserId: z.number().int().positive().nullable().optional(),
+  cadreUserId: rowId.nullable().optional(),
 });
 export type CreateEnterpriseRequest = z.infer<typeof createEnterpriseRequest>;
 export const updateEnterpriseRequest = createEnterpriseRequest
@@ -198,13 +198,13 @@ export const idempotencyKey = z
 
 export const createTicketRequest = z.strictObject({
   source: ticketSourceSchema,
-  categoryId: z.number().int().positive(),
+  categoryId: rowId,
   title: plainText(100).refine((s) => s.length > 0, '请填写标题'),
   description: plainText(2000).refine((s) => s.length > 0, '请填写诉求内容'),
   /** where it is: a district, street or grid in the caller's scope (default: the enterprise's or the caller's region) */
   regionCode: regionCode.optional(),
-  enterpriseId: z.number().int().positive().optional(),
-  projectId: z.number().int().positive().optional(),
+  enterpriseId: rowId.optional(),
+  projectId: rowId.optional(),
   requesterName: plainName(40).optional(),
   requesterPhone: phone.optional(),
   address: plainText(200).optional(),
@@ -215,9 +215,9 @@ export const createTicketRequest = z.strictObject({
   /** 整改期限: due at the end of this day (Beijing) instead of the category's limit */
   rectifyBy: isoDate.optional(),
   /** the monthly report (月度调度) it was raised from */
-  reportId: z.number().int().positive().optional(),
+  reportId: rowId.optional(),
   /** 责任单位: registered and dispatched to it at once (by those who may dispatch) */
-  departmentId: z.number().int().positive().optional(),
+  departmentId: rowId.optional(),
 });
 export type CreateTicketRequest = z.infer<typeof createTicketRequest>;
 
@@ -226,9 +226,9 @@ const note = (what: string, max = 1000) =>
 
 export const ticketVersionRequest = z.strictObject({ version, note: plainText(500).optional() });
 export const dispatchTicketRequest = z.strictObject({
-  departmentId: z.number().int().positive(),
+  departmentId: rowId,
   /** 协办单位 */
-  coDepartmentIds: z.array(z.number().int().positive()).max(10).optional(),
+  coDepartmentIds: z.array(rowId).max(10).optional(),
   note: plainText(500).optional(),
   version,
 });
@@ -242,7 +242,7 @@ export const rateTicketRequest = z.strictObject({
   version,
 });
 export const mergeTicketRequest = z.strictObject({
-  intoTicketId: z.number().int().positive(),
+  intoTicketId: rowId,
   version,
 });
 export const superviseTicketRequest = z.strictObject({ note: note('督办意见', 500), version });
@@ -366,10 +366,10 @@ export const ticketListQuery = z.strictObject({
   source: csvOf(ticketSources),
   status: csvOf(ticketStatusFilters),
   level: csvOf(ticketLevels),
-  categoryId: z.coerce.number().int().positive().optional(),
-  departmentId: z.coerce.number().int().positive().optional(),
-  enterpriseId: z.coerce.number().int().positive().optional(),
-  projectId: z.coerce.number().int().positive().optional(),
+  categoryId: rowIdParam.optional(),
+  departmentId: rowIdParam.optional(),
+  enterpriseId: rowIdParam.optional(),
+  projectId: rowIdParam.optional(),
   /** created on or after / on or before (Beijing dates) */
   from: isoDate.optional(),
   to: isoDate.optional(),

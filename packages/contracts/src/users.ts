@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roleSchema } from './auth';
-import { pageQuery } from './common';
+import { pageQuery, rowId } from './common';
 import { creditCode } from './projects';
 import { phone, plainName, regionCode, username } from './text';
 
@@ -38,7 +38,7 @@ export const createUserRequest = z.strictObject({
   phone: phone.nullable().optional(),
   role: roleSchema,
   regionCode: regionCode,
-  departmentId: z.number().int().positive().nullable().optional(),
+  departmentId: rowId.nullable().optional(),
   /** enterprise users only */
   creditCode: creditCode.nullable().optional(),
 });
@@ -51,7 +51,7 @@ export const updateUserRequest = z.strictObject({
   phone: phone.nullable().optional(),
   role: roleSchema.optional(),
   regionCode: regionCode.optional(),
-  departmentId: z.number().int().positive().nullable().optional(),
+  departmentId: rowId.nullable().optional(),
   /** enterprise users only; cleared when the role changes to another */
   creditCode: creditCode.nullable().optional(),
   disabled: z.boolean().optional(),

@@ -75,6 +75,73 @@ const hostile = [
   'Robert"); DELETE FROM departments; --',
 ];
 
+// Input the database itself cannot take used to come back as a 500 (issue 14):
+// a NUL byte in text, an id past the int4 columns, a date of year 0000.
+describe('input the database cannot store is refused at the boundary, never a 5xx', () => {
+  const NUL = 'a\u0000b';
+  const bodyCases = writeRoutes.filter(([, spec]) => spec.kind !== 'public');
+
+  it.each(bodyCases)('%s: a NUL byte in any string field', async (key, spec) => {
+    const caller = await allowedCaller(key);
+    const { url, body } = await spec.build(w, caller);
+    const fields = Object.entries(body ?? {}).filter(([, v]) => typeof v === 'string');
+    for (const [field] of fields) {
+      const before = await snapshot();
+      const res = await ctx.request(key.split(' ')[0]!, url, {
+        as: caller,
+        body: { ...body, [field]: NUL },
+      });
+      expect(res.status, `${field}: ${JSON.stringify(res.body)}`).toBe(400);
+      expect(hasChinese(res.body.message)).toBe(true);
+      expect(await snapshot()).toBe(before);
+    }
+  });
+
+  it.each(bodyCases)('%s: a date of year 0000', async (key, spec) => {
+    const caller = await allowedCaller(key);
+    const { url, body } = await spec.build(w, caller);
+    const dates = Object.entries(body ?? {}).filter(
+      ([, v]) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v),
+    );
+    for (const [field] of dates) {
+      const before = await snapshot();
+      const res = await ctx.request(key.split(' ')[0]!, url, {
+        as: caller,
+        body: { ...body, [field]: '0000-01-01' },
+      });
+      expect(res.status, `${field}: ${JSON.stringify(res.body)}`).toBe(400);
+      expect(await snapshot()).toBe(before);
+    }
+  });
+
+  const idRoutes = Object.keys(routeSpecs).filter((key) => key.includes(':'));
+  it.each(idRoutes)('%s: an id past 2³¹−1, and a NUL byte in the path', async (key) => {
+    const caller = await allowedCaller(key);
+    const [method, pattern] = key.split(' ') as [string, string];
+    for (const value of ['2147483648', '9007199254740991', encodeURIComponent(NUL)]) {
+      const url = pattern.replace(/:[a-zA-Z]+/g, value);
+      const before = await snapshot();
+      const res = await ctx.request(method, url, {
+        as: routeSpecs[key]!.kind === 'public' ? undefined : caller,
+        ...(method === 'GET' ? {} : { body: { version: 1 } }),
+      });
+      expect(res.status, `${url}: ${JSON.stringify(res.body)}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${url}: ${JSON.stringify(res.body)}`).toBeLessThan(500);
+      expect(await snapshot()).toBe(before);
+    }
+  });
+
+  const listRoutes = Object.entries(routeSpecs).filter(([key]) => key.startsWith('GET '));
+  it.each(listRoutes)('%s: a NUL byte in the query string', async (key, spec) => {
+    const caller = await allowedCaller(key);
+    const { url } = await spec.build(w, caller);
+    const res = await ctx.request('GET', `${url}${url.includes('?') ? '&' : '?'}q=a%00b`, {
+      as: spec.kind === 'public' ? undefined : caller,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+  });
+});
+
 describe('hostile strings in every text field are refused and change nothing', () => {
   const cases = writeRoutes.flatMap(([key, spec]) => hostile.map((h) => [key, h, spec] as const));
   it.each(cases)('%s with %s', async (key, h, spec) => {

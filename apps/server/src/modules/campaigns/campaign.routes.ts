@@ -9,6 +9,7 @@ import {
   idParam,
   lockBatchRequest,
   okResponse,
+  rowIdParam,
 } from '@xiangmu/contracts';
 import type { ApiApp, AppContext } from '../../platform/http/app';
 import { actorOf } from '../../platform/http/request';
@@ -78,8 +79,8 @@ export function campaignRoutes(app: ApiApp, { db }: AppContext) {
         tags,
         summary: '将项目移出批次',
         params: z.strictObject({
-          id: z.coerce.number().int().positive(),
-          projectId: z.coerce.number().int().positive(),
+          id: rowIdParam,
+          projectId: rowIdParam,
         }),
         response: { 200: okResponse },
       },

@@ -32,6 +32,7 @@ import {
   updateTicketCategoryRequest,
   XLSX_CONTENT_TYPE,
   type Ticket,
+  rowIdParam,
 } from '@xiangmu/contracts';
 import type { ApiApp, AppContext } from '../../platform/http/app';
 import { DomainError } from '../../platform/http/domain-error';
@@ -220,8 +221,8 @@ export function ticketRoutes(app: ApiApp, { db }: AppContext) {
         tags,
         summary: '查看工单照片（返回图片本身）',
         params: z.strictObject({
-          id: z.coerce.number().int().positive('编号无效'),
-          photoId: z.coerce.number().int().positive('编号无效'),
+          id: rowIdParam,
+          photoId: rowIdParam,
         }),
       },
     },

@@ -131,6 +131,16 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
       throw new DomainError('PASSWORD_CHANGE_REQUIRED');
   });
 
+  // PostgreSQL cannot store a NUL byte in text: one anywhere in the query,
+  // the path or a JSON body is refused here, once for every route, instead of
+  // failing in the database as a 500 (issue 14).
+  app.addHook('preValidation', async (req) => {
+    if (holdsNul(req.query) || holdsNul(req.params) || holdsNul(req.body))
+      throw new DomainError('VALIDATION_FAILED', {
+        message: '提交的内容含有不可见的空字符（NUL），请删除后重试',
+      });
+  });
+
   app.addHook('onSend', (req, reply, payload, done) => {
     if (!SAFE_METHODS.has(req.method)) ctx.afterWrite?.();
     // No framing (clickjacking), no MIME sniffing, no URLs leaking elsewhere.
@@ -164,3 +174,13 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
 
 export const routeTableOf = (app: FastifyInstance): RouteInfo[] =>
   (app as unknown as { routeTable: RouteInfo[] }).routeTable;
+
+/** a NUL byte in a string, or in any string of a parsed JSON value (not in uploads: Buffers) */
+function holdsNul(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (depth > 20 || v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return false;
+  if (Array.isArray(v)) return v.some((x) => holdsNul(x, depth + 1));
+  // an upload's stream is read by its handler
+  if (typeof (v as { pipe?: unknown }).pipe === 'function') return false;
+  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || holdsNul(x, depth + 1));
+}
