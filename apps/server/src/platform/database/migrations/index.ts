@@ -15,6 +15,9 @@ import * as tickets from './20261201_0013_tickets';
 import * as ticketQueueIndex from './20261201_0014_ticket_queue_index';
 import * as importWizard from './20261203_0015_import_wizard';
 import * as problemsAsTickets from './20261207_0016_problems_as_tickets';
+import * as loginThrottle from './20261207_0017_login_throttle';
+import * as auditChain from './20261207_0018_audit_chain';
+import * as jobLiveness from './20261207_0019_job_liveness';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -37,4 +40,7 @@ export const migrations: Record<string, Migration> = {
   '20261201_0014_ticket_queue_index': ticketQueueIndex,
   '20261203_0015_import_wizard': importWizard,
   '20261207_0016_problems_as_tickets': problemsAsTickets,
+  '20261207_0017_login_throttle': loginThrottle,
+  '20261207_0018_audit_chain': auditChain,
+  '20261207_0019_job_liveness': jobLiveness,
 };
