@@ -6,6 +6,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildServer } from './build-server.mjs';
+import { ensureNode24 } from './node24.mjs';
+
+ensureNode24();
 
 const root = new URL('..', import.meta.url).pathname;
 

@@ -10,6 +10,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ensureNode24 } from './node24.mjs';
+
+ensureNode24();
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'node_modules/.cache/xiangmu-test');
