@@ -11,6 +11,10 @@ export interface JobTable {
   attempts: Generated<number>;
   max_attempts: number;
   started_at: Date | null;
+  /** stamped by the owner while it runs the job (migration 0019) */
+  heartbeat_at: Date | null;
+  /** the worker that claimed the job: host, pid and a random tag */
+  owner: string | null;
   finished_at: Date | null;
   error: string | null;
   result: ColumnType<unknown, string | null, string | null>;

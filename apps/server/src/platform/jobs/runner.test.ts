@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/harness';
-import { JobRunner } from './runner';
+import { BatchSizer, JobRunner } from './runner';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -38,7 +38,7 @@ describe('job runner', () => {
       .where('name', '=', 'sessions.purge')
       .executeTakeFirstOrThrow();
     expect(run.status).toBe('succeeded');
-    expect(run.result).toEqual({ deleted: before - 1 });
+    expect(run.result).toMatchObject({ deleted: before - 1 });
     expect(await ctx.countRows('sessions')).toBe(1);
     void live;
     const audit = await ctx.db
@@ -69,7 +69,7 @@ describe('job runner', () => {
     const runs = await ctx.request('GET', '/api/jobs/runs?name=sessions.purge', { as: admin });
     const mine = runs.body.items.find((r: { id: number }) => r.id === queued.body.id);
     expect(mine.status).toBe('succeeded');
-    expect(mine.result).toEqual({ deleted: 0 });
+    expect(mine.result).toMatchObject({ deleted: 0 });
 
     const unknown = await ctx.request('POST', '/api/jobs/no.such.job/run', { as: admin });
     expect(unknown.status).toBe(404);
@@ -123,6 +123,114 @@ describe('job runner', () => {
     expect(await runner.drain()).toBe(1);
     expect(await runner.drain()).toBe(0);
     expect(calls).toBe(1);
+  });
+
+  const jobRow = (id: number) =>
+    ctx.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const beatAgo = (id: number, seconds: number, extra: Record<string, unknown> = {}) =>
+    ctx.db
+      .updateTable('jobs')
+      .set({
+        status: 'running',
+        attempts: 1,
+        owner: 'elsewhere:1:dead',
+        started_at: sql<Date>`now() - interval '2 hours'`,
+        heartbeat_at: sql<Date>`now() - make_interval(secs => ${seconds})`,
+        ...extra,
+      })
+      .where('id', '=', id)
+      .execute();
+
+  it('a run whose owner stopped beating is taken over within seconds; a beating one is left alone', async () => {
+    const runner = new JobRunner(ctx.db, silent);
+    const calls: string[] = [];
+    runner.register({ name: 'test.dead', title: '测试', handler: async () => calls.push('dead') });
+    runner.register({
+      name: 'test.alive',
+      title: '测试',
+      handler: async () => calls.push('alive'),
+    });
+    const dead = await runner.enqueue('test.dead');
+    const alive = await runner.enqueue('test.alive');
+    await beatAgo(dead, 40); // killed 40 s ago: past the 30 s without a heartbeat
+    await beatAgo(alive, 2); // started two hours ago, but its owner still beats
+    expect(await runner.drain()).toBe(1);
+    expect(calls).toEqual(['dead']);
+    const [d, a] = [await jobRow(dead), await jobRow(alive)];
+    expect([d.status, d.attempts, d.owner]).toEqual(['succeeded', 2, runner.owner]);
+    expect([a.status, a.owner]).toEqual(['running', 'elsewhere:1:dead']);
+    await ctx.db.updateTable('jobs').set({ status: 'succeeded' }).where('id', '=', alive).execute();
+  });
+
+  it('a dead run that used its last attempt fails with the reason instead of looping', async () => {
+    const runner = new JobRunner(ctx.db, silent);
+    let calls = 0;
+    runner.register({
+      name: 'test.killer',
+      title: '测试',
+      maxAttempts: 2,
+      handler: async () => ++calls,
+    });
+    const id = await runner.enqueue('test.killer');
+    await beatAgo(id, 60, { attempts: 2 });
+    expect(await runner.drain()).toBe(0);
+    const row = await jobRow(id);
+    expect([row.status, calls]).toEqual(['failed', 0]);
+    expect(row.error).toBe('执行任务的进程已中断（30 秒无心跳），已达最多尝试次数');
+    expect(row.finished_at).not.toBeNull();
+  });
+
+  it('the owner beats while its job runs, and a run taken over from it is not overwritten', async () => {
+    const runner = new JobRunner(ctx.db, silent, 5_000, { heartbeatMs: 20, deadAfterMs: 1_000 });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    runner.register({
+      name: 'test.slow',
+      title: '测试',
+      handler: async () => {
+        started();
+        await released;
+        return 'first';
+      },
+    });
+    const id = await runner.enqueue('test.slow');
+    const first = runner.drain();
+    await running;
+    const t0 = (await jobRow(id)).heartbeat_at!.getTime();
+    let beat = t0;
+    for (let i = 0; i < 200 && beat === t0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      beat = (await jobRow(id)).heartbeat_at!.getTime();
+    }
+    expect(beat).toBeGreaterThan(t0);
+    expect((await jobRow(id)).owner).toBe(runner.owner);
+
+    // the first worker hangs (as if killed: no more beats); another takes the run over
+    const other = new JobRunner(ctx.db, silent);
+    other.register({ name: 'test.slow', title: '测试', handler: async () => 'second' });
+    await beatAgo(id, 40, { owner: runner.owner });
+    expect(await other.drain()).toBe(1);
+    // the first one comes back to life: its outcome is no longer recorded
+    release();
+    await first;
+    const row = await jobRow(id);
+    expect([row.status, row.result, row.owner]).toEqual(['succeeded', 'second', other.owner]);
+  });
+
+  it('sizes batches to take about the target time', async () => {
+    const sizer = new BatchSizer({ targetMs: 50, min: 10, max: 400, start: 100 });
+    // a batch four times too slow: the next is a quarter of it
+    await sizer.time(() => new Promise((r) => setTimeout(r, 200)));
+    expect(sizer.size).toBeLessThanOrEqual(30);
+    expect(sizer.size).toBeGreaterThanOrEqual(10);
+    // fast batches grow it by half at most each time, up to the maximum
+    const seen: number[] = [];
+    for (let i = 0; i < 12; i++) await sizer.time(async (n) => seen.push(n));
+    for (let i = 1; i < seen.length; i++)
+      expect(seen[i]!).toBeLessThanOrEqual(Math.ceil(seen[i - 1]! * 1.5));
+    expect(sizer.size).toBe(400);
   });
 
   it('start/stop runs the loop and stops cleanly', async () => {

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../database/db';
@@ -8,30 +10,89 @@ export interface JobDefinition {
   title: string;
   /** run every N seconds; omit for on-demand jobs */
   intervalSeconds?: number;
+  /** also due at every start of a worker (a pass that settles what a crash left) */
+  runAtStart?: boolean;
   maxAttempts?: number;
-  /** must be idempotent: a job may run again after a crash */
+  /**
+   * must be idempotent: a job may run again after a crash. Work in short
+   * transactions and `await breathe()` between them: on PGlite the job
+   * shares the API's one connection and its event loop (issue 14.5).
+   */
   handler: (ctx: { db: Db; payload: unknown; jobId: number }) => Promise<unknown>;
 }
 
-/** Jobs stuck in 'running' this long (a crashed worker) are queued again. */
-const STALE_AFTER_SECONDS = 600;
+/** How a runner shows it is alive while it runs a job. */
+export interface Liveness {
+  /** how often the owner stamps heartbeat_at */
+  heartbeatMs: number;
+  /** a running job whose heartbeat is older than this is taken as dead */
+  deadAfterMs: number;
+}
+
+/** A few missed beats, not one slow query, make a worker dead. */
+export const defaultLiveness: Liveness = { heartbeatMs: 5_000, deadAfterMs: 30_000 };
+
+/**
+ * Lets the event loop serve others (I/O, timers, waiting queries) before
+ * the next batch: between two batches of a job, so that on PGlite other
+ * requests get the one connection in turn instead of after the whole job.
+ */
+export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Sizes a job's batches so that each takes about `targetMs`: many rows on
+ * PostgreSQL, few on PGlite, where a batch blocks every other request for
+ * as long as it runs.
+ */
+export class BatchSizer {
+  private n: number;
+  constructor(
+    private readonly opts: { targetMs: number; min: number; max: number; start?: number } = {
+      targetMs: 100,
+      min: 20,
+      max: 500,
+    },
+  ) {
+    this.n = opts.start ?? opts.min * 2;
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  /** Times one batch of `size` rows and sets the next size. */
+  async time<T>(work: (size: number) => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    const res = await work(this.n);
+    const ms = Math.max(1, performance.now() - t0);
+    // shrink at once when too slow, grow by half at most: one spike costs little
+    const next = Math.round(this.n * Math.min(1.5, this.opts.targetMs / ms));
+    this.n = Math.max(this.opts.min, Math.min(this.opts.max, next));
+    return res;
+  }
+}
 
 /**
  * A small job queue in the application's own database (docs/adr/0002):
  * claim with FOR UPDATE SKIP LOCKED, run outside the transaction, record
  * the outcome. It works the same on PGlite and on a PostgreSQL server and
- * keeps a history that admins can read.
+ * keeps a history that admins can read. While a job runs its owner stamps
+ * a heartbeat; a run without one for `deadAfterMs` lost its worker (killed,
+ * crashed) and is queued again, or failed once it used all its attempts.
  */
 export class JobRunner {
   private readonly defs = new Map<string, JobDefinition>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** this runner's name in jobs.owner: host, pid and a tag (a restart is another owner) */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
   constructor(
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
     private readonly pollMs = 5_000,
+    private readonly liveness: Liveness = defaultLiveness,
   ) {}
 
   register(def: JobDefinition): void {
@@ -46,14 +107,22 @@ export class JobRunner {
     return this.defs.has(name);
   }
 
-  /** Creates the schedules of periodic jobs that do not have one yet. */
+  /**
+   * Creates the schedules of periodic jobs that do not have one yet; those
+   * marked runAtStart become due now.
+   */
   async ensureSchedules(now = new Date()): Promise<void> {
     for (const d of this.defs.values()) {
       if (!d.intervalSeconds) continue;
       await this.db
         .insertInto('job_schedules')
         .values({ name: d.name, interval_seconds: d.intervalSeconds, next_run_at: now })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ interval_seconds: d.intervalSeconds! }))
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet({
+            interval_seconds: d.intervalSeconds!,
+            ...(d.runAtStart ? { next_run_at: now } : {}),
+          }),
+        )
         .execute();
     }
   }
@@ -96,19 +165,49 @@ export class JobRunner {
     return n;
   }
 
+  /**
+   * Runs whose owner stopped beating: queued again (attempts left) or
+   * failed, with the reason for the admin. Times are the database's, so
+   * workers on several machines agree. Returns how many were taken over.
+   */
+  async reclaimDead(): Promise<number> {
+    const secs = Math.round(this.liveness.deadAfterMs / 1000);
+    const exhausted = sql<boolean>`attempts >= max_attempts`;
+    const rows = await this.db
+      .updateTable('jobs')
+      .set({
+        status: sql`case when ${exhausted} then 'failed' else 'queued' end`,
+        run_at: sql`now()`,
+        finished_at: sql`case when ${exhausted} then now() end`,
+        owner: null,
+        error: sql<string>`'执行任务的进程已中断（' || ${secs}::int || ' 秒无心跳）' ||
+          case when ${exhausted} then '，已达最多尝试次数' else '，已重新排队' end`,
+      })
+      .where('status', '=', 'running')
+      .where(
+        sql<boolean>`coalesce(heartbeat_at, started_at) < now() - make_interval(secs => ${secs})`,
+      )
+      .returning(['id', 'name', 'status'])
+      .execute();
+    for (const r of rows)
+      this.log.warn({ job: r.name, id: r.id, status: r.status }, 'job owner dead');
+    return rows.length;
+  }
+
   /** Claims and runs queued jobs until none is due. Returns how many ran. */
   async drain(): Promise<number> {
-    await this.db
-      .updateTable('jobs')
-      .set({ status: 'queued', run_at: new Date() })
-      .where('status', '=', 'running')
-      .where('started_at', '<', sql<Date>`now() - make_interval(secs => ${STALE_AFTER_SECONDS})`)
-      .execute();
+    await this.reclaimDead();
     let ran = 0;
     for (;;) {
       const job = await this.db
         .updateTable('jobs')
-        .set({ status: 'running', started_at: new Date(), attempts: sql`attempts + 1` })
+        .set({
+          status: 'running',
+          started_at: new Date(),
+          heartbeat_at: sql`now()`,
+          owner: this.owner,
+          attempts: sql`attempts + 1`,
+        })
         .where(
           'id',
           '=',
@@ -128,7 +227,29 @@ export class JobRunner {
       if (!job) return ran;
       ran++;
       await this.runOne(job);
+      // a run of short jobs must not hold the event loop either
+      await breathe();
     }
+  }
+
+  /** Stamps the job's heartbeat every heartbeatMs until the returned stop is called. */
+  private beat(id: number): () => void {
+    let pending = false;
+    const timer = setInterval(() => {
+      if (pending) return; // the last beat still waits for the connection
+      pending = true;
+      this.db
+        .updateTable('jobs')
+        .set({ heartbeat_at: sql`now()` })
+        .where('id', '=', id)
+        .where('owner', '=', this.owner)
+        .where('status', '=', 'running')
+        .execute()
+        .catch((err: unknown) => this.log.warn({ err, id }, 'job heartbeat failed'))
+        .finally(() => (pending = false));
+    }, this.liveness.heartbeatMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   private async runOne(job: {
@@ -139,24 +260,33 @@ export class JobRunner {
     max_attempts: number;
   }) {
     const def = this.defs.get(job.name);
+    const stopBeating = this.beat(job.id);
+    // only the owner records the outcome: a run taken over as dead is no longer ours
+    const mine = () =>
+      this.db
+        .updateTable('jobs')
+        .where('id', '=', job.id)
+        .where('owner', '=', this.owner)
+        .where('status', '=', 'running');
     try {
       if (!def) throw new Error(`没有名为 ${job.name} 的任务`);
       const result = await def.handler({ db: this.db, payload: job.payload, jobId: job.id });
-      await this.db
-        .updateTable('jobs')
+      stopBeating();
+      const res = await mine()
         .set({
           status: 'succeeded',
           finished_at: new Date(),
           result: JSON.stringify(result ?? null),
           error: null,
         })
-        .where('id', '=', job.id)
-        .execute();
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0)
+        this.log.warn({ job: job.name, id: job.id }, 'job finished after it was taken over');
     } catch (err) {
+      stopBeating();
       const retry = job.attempts < job.max_attempts;
       this.log.error({ err, job: job.name, id: job.id, retry }, 'job failed');
-      await this.db
-        .updateTable('jobs')
+      await mine()
         .set({
           status: retry ? 'queued' : 'failed',
           // back off: 30 s, 2 min, 8 min …
@@ -164,7 +294,6 @@ export class JobRunner {
           finished_at: retry ? null : new Date(),
           error: String(err instanceof Error ? err.message : err).slice(0, 2000),
         })
-        .where('id', '=', job.id)
         .execute();
     }
   }
