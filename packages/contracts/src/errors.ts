@@ -99,6 +99,7 @@ export const errorMessages = {
   CADRE_INVALID: '包联干部须为企业所在区域或其上级的在用账号（包保领导、责任单位或管理员）',
   OPEN311_CLIENT_NOT_FOUND: '接入系统不存在',
   OPEN311_KEY_INVALID: '接入密钥（api_key）无效或已停用',
+  DATABASE_UNAVAILABLE: '数据库暂时不可用，请稍后重试',
   INTERNAL_ERROR: '服务器内部错误，请稍后重试',
 } as const;
 

@@ -12,6 +12,8 @@ export type Engine = 'pglite' | 'postgres';
 export interface DatabaseHandle {
   db: Db;
   engine: Engine;
+  /** the embedded instance, for what only it can do (backup: platform/backup) */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -41,10 +43,20 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
       // milliseconds to a second; JIT compiling them cost 1–3 s each
       // (bench/README.md). Off for our connections only.
       options: '-c jit=off',
+      // while the server is down a request waits at most this long for a
+      // connection, then fails (503) instead of hanging
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
     });
     // An idle connection the server dropped (restart, admin kill) is discarded
     // by the pool; without a listener that event would crash the process.
     pool.on('error', () => {});
+    // A checked-out client has no pool listener: when the server drops it
+    // mid-request (restart, failover, pg_terminate_backend: 57P01) its 'error'
+    // event would be unhandled and exit the process. The query in flight
+    // fails with the same error (answered 503), and the pool discards the
+    // broken client on release and connects anew for the next request.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
@@ -61,5 +73,5 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
     },
   });
   const db = new Kysely<Database>({ dialect: pgliteDialect(pglite) });
-  return { db, engine: 'pglite', close: () => db.destroy() };
+  return { db, engine: 'pglite', pglite, close: () => db.destroy() };
 }

@@ -5,6 +5,7 @@ import {
   type ErrorCode,
   type FieldIssue,
 } from '@xiangmu/contracts';
+import { isDatabaseUnavailable } from '../database/unavailable';
 import { DomainError, statusOf } from './domain-error';
 
 function body(code: ErrorCode, extra: Partial<ApiErrorBody> = {}): ApiErrorBody {
@@ -51,6 +52,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       // e.g. a JSON body that is not an object; never echo internals
       return reply.status(err.statusCode).send(body('MALFORMED_REQUEST'));
+    }
+    if (isDatabaseUnavailable(err)) {
+      // the database restarts or fails over: a moment's 503, never a 500
+      req.log.warn({ err: err.message }, 'database unavailable');
+      return reply.status(503).header('retry-after', '5').send(body('DATABASE_UNAVAILABLE'));
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body('INTERNAL_ERROR'));
