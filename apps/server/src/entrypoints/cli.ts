@@ -1,10 +1,12 @@
-// Administrative commands: npm run db:migrate | db:seed | db:reset
+// Administrative commands: npm run db:migrate | db:seed | db:reset | audit:verify …
+import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { prepareDatabase } from '../bootstrap';
 import { loadConfig } from '../platform/config/config';
 import { openDatabase } from '../platform/database/db';
 import { migrateToLatest } from '../platform/database/migrate';
 import { rebuildRollups, verifyRollups } from '../modules/rollups';
+import { verifyAndCheckpoint } from '../modules/audit';
 
 const command = process.argv[2];
 const config = loadConfig();
@@ -63,9 +65,35 @@ try {
       console.log('已按基础数据重建全部汇总');
       break;
     }
+    case 'audit:verify': {
+      // recomputes the audit hash chain; the checkpoint file (outside the
+      // database) catches a deleted tail — docs/adr/0016-audit-hash-chain.md
+      await migrateToLatest(handle.db);
+      const at = process.argv.indexOf('--checkpoint');
+      const file = at > 0 ? process.argv[at + 1] : undefined;
+      const path = resolve(file ?? join(config.dataDir, 'audit-checkpoint.json'));
+      const { report, checkpoint, written } = await verifyAndCheckpoint(handle.db, path);
+      for (const p of report.problems) console.log(p.message);
+      console.log(
+        checkpoint
+          ? `检查点（${checkpoint.at}）：第${checkpoint.seq}条，哈希 ${checkpoint.hash}`
+          : `没有检查点 ${path}：首次校验，链尾的删除要到下次校验才能发现`,
+      );
+      if (report.problems.length) {
+        console.log(
+          `审计日志校验未通过：发现 ${report.problems.length} 处问题（共 ${report.entries} 条）`,
+        );
+        process.exitCode = 1;
+      } else
+        console.log(
+          `审计日志完整：共 ${report.entries} 条，链头第${report.head?.seq ?? 0}条，哈希 ${report.head?.hash ?? '-'}` +
+            (written ? `；检查点已更新 ${path}` : ''),
+        );
+      break;
+    }
     default:
       console.error(
-        '用法: cli.ts db:migrate | db:seed | db:reset | rollups:verify | rollups:rebuild',
+        '用法: cli.ts db:migrate | db:seed | db:reset | rollups:verify | rollups:rebuild | audit:verify [--checkpoint 文件]',
       );
       process.exitCode = 2;
   }

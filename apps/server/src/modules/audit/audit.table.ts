@@ -15,9 +15,21 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+/**
+ * The hash chain over audit_log, appended by the database at commit
+ * (migration 0018, docs/adr/0016): read only by `npm run audit:verify`.
+ */
+export interface AuditChainTable {
+  seq: ColumnType<number, never, never>;
+  audit_id: ColumnType<number, never, never>;
+  prev_hash: ColumnType<string, never, never>;
+  hash: ColumnType<string, never, never>;
+}
+
 // This module's tables, merged into the one Database type (see schema.ts).
 declare module '../../platform/database/schema' {
   interface Database {
     audit_log: AuditLogTable;
+    audit_chain: AuditChainTable;
   }
 }
