@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { ticketLevelLabels } from '@xiangmu/contracts';
 import type { WorkCalendar } from '../../platform/calendar/work-calendar';
 import type { Db } from '../../platform/database/db';
-import type { JobDefinition } from '../../platform/jobs/runner';
+import { BatchSizer, breathe, type JobDefinition } from '../../platform/jobs/runner';
 import { systemActor } from '../access';
 import { recordAudit, recordAudits } from '../audit';
 import { loadWorkCalendar } from '../calendar';
@@ -15,12 +15,15 @@ import { dueAt, levelAbove, remindAt } from './ticket.rules';
  * together), and the update only matches a row as it was read (same version,
  * same escalation time, still open): a run that crashes half way leaves every
  * ticket escalated once or not at all, and the next run picks up exactly the
- * ones not done; two workers at once escalate each ticket once.
+ * ones not done; two workers at once escalate each ticket once. Batches are
+ * sized to about 100 ms each and the event loop is let go between them, so on
+ * PGlite (one connection, in the API's process) other requests go in between.
  */
 export async function escalateOverdueTickets(
   db: Db,
   opts: {
     now?: Date;
+    /** a fixed batch size (tests); by default sized to the time a batch takes */
     batchSize?: number;
     /** test hooks: inside a batch's transaction before it commits, and after */
     beforeCommit?: (ticketIds: number[]) => void;
@@ -28,18 +31,29 @@ export async function escalateOverdueTickets(
   } = {},
 ): Promise<number> {
   const now = opts.now ?? new Date();
-  const batchSize = opts.batchSize ?? 500;
+  const sizer = new BatchSizer({ targetMs: 100, min: 20, max: 500, start: 100 });
   const calendar = await loadWorkCalendar(db);
   let done = 0;
   let afterId = 0;
   for (;;) {
+    const n = await sizer.time((size) => escalateBatch(opts.batchSize ?? size));
+    if (n === null) break;
+    done += n;
+    await breathe();
+  }
+  return done;
+
+  /** One batch after `afterId`: the number escalated, or null when none is due. */
+  async function escalateBatch(batchSize: number): Promise<number | null> {
     const due = await db
       .selectFrom('tickets')
       .select([
         'id',
         'version',
         'level',
-        'next_escalation_at',
+        // as text, to the microsecond: a Date keeps milliseconds only, and the
+        // guarded update below must match the stored value exactly
+        sql<string>`next_escalation_at::text`.as('expected'),
         'limit_value',
         'limit_unit',
         'status',
@@ -50,7 +64,7 @@ export async function escalateOverdueTickets(
       .orderBy('id')
       .limit(batchSize)
       .execute();
-    if (due.length === 0) break;
+    if (due.length === 0) return null;
     afterId = due[due.length - 1]!.id;
     const plans = due.map((t) => {
       const up = levelAbove(t.level);
@@ -68,7 +82,7 @@ export async function escalateOverdueTickets(
       const values = sql.join(
         plans.map(
           ({ t, up, next }) =>
-            sql`(${t.id}::integer, ${t.version}::integer, ${t.next_escalation_at!.toISOString()}::timestamptz, ${up ?? t.level}::text, ${next?.toISOString() ?? null}::timestamptz, ${up !== null}::boolean)`,
+            sql`(${t.id}::integer, ${t.version}::integer, ${t.expected}::timestamptz, ${up ?? t.level}::text, ${next?.toISOString() ?? null}::timestamptz, ${up !== null}::boolean)`,
         ),
       );
       const moved = await sql<{ id: number }>`
@@ -125,21 +139,31 @@ export async function escalateOverdueTickets(
       opts.beforeCommit?.([...ids]);
       return [...ids];
     });
-    done += escalated.length;
     opts.afterBatch?.(escalated);
+    return escalated.length;
   }
-  return done;
 }
 
 /**
  * 临期提醒: tickets whose reminder time has come get one reminder in their
  * history (and show as 即将到期 in the queues), a chunk per transaction so
- * that no ticket stays locked for long; a second run finds nothing to remind.
+ * that no ticket stays locked for long and, on PGlite, other requests go in
+ * between; a second run finds nothing to remind. `chunk` fixes the chunk's
+ * size (tests); by default it is sized to about 100 ms.
  */
-export async function remindDueTickets(db: Db, now = new Date(), chunk = 1000): Promise<number> {
+export async function remindDueTickets(db: Db, now = new Date(), chunk?: number): Promise<number> {
+  const sizer = new BatchSizer({ targetMs: 100, min: 50, max: 1000, start: 200 });
   let total = 0;
   for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
+    const size = chunk ?? sizer.size;
+    const n = await sizer.time(() => remindChunk(size));
+    total += n;
+    if (n < size) return total;
+    await breathe();
+  }
+
+  function remindChunk(size: number): Promise<number> {
+    return db.transaction().execute(async (trx) => {
       const reminded = await trx
         .updateTable('tickets')
         .set({ reminded_at: now })
@@ -154,7 +178,7 @@ export async function remindDueTickets(db: Db, now = new Date(), chunk = 1000): 
             .where('closed_at', 'is', null)
             // the reminder index's order: each chunk is an index range, no sort
             .orderBy('remind_at')
-            .limit(chunk),
+            .limit(size),
         )
         .returning('id')
         .execute();
@@ -203,8 +227,6 @@ export async function remindDueTickets(db: Db, now = new Date(), chunk = 1000): 
       });
       return reminded.length;
     });
-    total += n;
-    if (n < chunk) return total;
   }
 }
 
