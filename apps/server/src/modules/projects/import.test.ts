@@ -278,6 +278,68 @@ describe('export and re-import', () => {
   });
 });
 
+describe('every project an import changes is audited on its own', () => {
+  it('a changed owner and investment: one project.updated row, before → after', async () => {
+    const first = await upload(await simpleLedger(['审计导入项目甲', '审计导入项目乙']));
+    expect((await apply(first.id)).status).toBe(200);
+    const idOf = async (name: string) =>
+      (
+        await ctx.db
+          .selectFrom('projects')
+          .select(['id'])
+          .where('name', '=', name)
+          .executeTakeFirstOrThrow()
+      ).id;
+    const a = { id: await idOf('审计导入项目甲') };
+    const b = { id: await idOf('审计导入项目乙') };
+    const created = await ctx.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'after'])
+      .where('action', '=', 'project.created')
+      .where('entity_id', 'in', [String(a.id), String(b.id)])
+      .execute();
+    expect(created).toHaveLength(2);
+
+    const file = await xlsx([
+      ['重点项目导入'],
+      [
+        '项目名称',
+        '建设单位',
+        '统一社会信用代码',
+        '产业集群',
+        '总投资（亿元）',
+        '年度计划投资（亿元）',
+      ],
+      ['审计导入项目甲', '郑州新东家有限公司', CODE, '汽车', 20, 3],
+      ['审计导入项目乙', '郑州测试科技有限公司', CODE, '汽车', 12.5, 3],
+    ]);
+    const second = await upload(file);
+    expect([second.updateRows, second.unchangedRows]).toEqual([1, 1]);
+    expect((await apply(second.id)).status).toBe(200);
+    const updated = await ctx.db
+      .selectFrom('audit_log')
+      .select(['entity_type', 'entity_id', 'before', 'after'])
+      .where('action', '=', 'project.updated')
+      .where('entity_id', 'in', [String(a.id), String(b.id)])
+      .execute();
+    expect(updated).toEqual([
+      {
+        entity_type: 'project',
+        entity_id: String(a.id),
+        before: expect.objectContaining({
+          ownerName: '郑州测试科技有限公司',
+          totalInvestment: '125000.00',
+        }),
+        after: expect.objectContaining({
+          ownerName: '郑州新东家有限公司',
+          totalInvestment: '200000.00',
+          source: '批量导入（台账.xlsx）',
+        }),
+      },
+    ]);
+  });
+});
+
 describe('the dashboard rollups after these imports', () => {
   it('match a full recomputation (the imports wrote through the triggers)', async () => {
     const { verifyRollups } = await import('../rollups');

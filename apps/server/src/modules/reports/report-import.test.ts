@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthOf } from '@xiangmu/contracts';
 import { createTestContext, type Session, type TestContext } from '../../test/harness';
@@ -130,6 +131,21 @@ describe('reading report ledgers as districts keep them', () => {
       'report.imported',
     ]);
     expect(audit[2]!.after).toMatchObject({ created: 3, updated: 0, rejected: 0 });
+    // and each report its own row, naming it
+    const perReport = await ctx.db
+      .selectFrom('audit_log')
+      .innerJoin('monthly_reports as m', (j) =>
+        j.on(sql`m.id::text`, '=', sql.ref('audit_log.entity_id')),
+      )
+      .select(['audit_log.action', 'audit_log.before', 'audit_log.after', 'm.project_id'])
+      .where('audit_log.entity_type', '=', 'monthly_report')
+      .where('m.month', '=', cur)
+      .execute();
+    expect(perReport).toHaveLength(3);
+    expect(perReport.every((a) => a.action === 'report.submitted' && a.before === null)).toBe(true);
+    expect(perReport.map((a) => (a.after as { invested: string }).invested).sort()).toEqual(
+      ['12500.50', '3000.00', '800.13'].sort(),
+    );
     // a second upload of the same month changes what differs and leaves the rest
     const again = await upload(
       await xlsx([
@@ -143,6 +159,19 @@ describe('reading report ledgers as districts keep them', () => {
     expect(await reportOf('中欧班列(郑州)智慧物流甩挂中心', cur)).toMatchObject([
       { invested: '3100.00', progress: '钢结构吊装完成', version: 2 },
     ]);
+    // the changed report: its own audit row, before → after; the unchanged one: none
+    const changes = await ctx.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'before', 'after'])
+      .where('action', '=', 'report.updated')
+      .execute();
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.before).toMatchObject({ invested: '3000.00', month: cur });
+    expect(changes[0]!.after).toMatchObject({
+      invested: '3100.00',
+      progress: '钢结构吊装完成',
+      source: expect.stringContaining('批量导入'),
+    });
   });
 
   it('says per row and column why a row is refused, in Chinese, and imports the valid ones', async () => {

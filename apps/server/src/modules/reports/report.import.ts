@@ -378,28 +378,56 @@ export async function applyReportImport(db: Db, actor: Actor, id: number): Promi
       where r.import_id = ${id} and r.action = 'create'`.execute(trx);
     const late = months.map((m) => m.month).filter((m) => isLateSubmission(m, now));
     const lateSql = late.length ? sql`(r.data->>'month') in (${sql.join(late)})` : sql`false`;
-    const created = await sql`
-      insert into monthly_reports (project_id, region_code, month, invested, progress, problems,
-                                   late, source, reporter_id, reporter_name, submitted_at, updated_at)
-      select r.project_id, r.data->>'region_code', r.data->>'month', (r.data->>'invested')::numeric,
-             r.data->>'progress', r.data->>'problems', ${lateSql}, 'import', ${who.userId}, ${who.name},
-             ${now}, ${now}
-      from ${rows}
-      where r.import_id = ${id} and r.action = 'create'
-      on conflict (project_id, month) do nothing`.execute(trx);
-    const updated = await sql`
-      update monthly_reports m set
-        invested = (r.data->>'invested')::numeric, progress = r.data->>'progress',
-        problems = r.data->>'problems', reporter_id = ${who.userId}, reporter_name = ${who.name},
-        updated_at = ${now}, version = m.version + 1
-      from ${rows}
-      where r.import_id = ${id} and r.action = 'update'
-        and m.id = (r.data->>'report_id')::int and m.version = (r.data->>'report_version')::int`.execute(
-      trx,
+    const source = `批量导入（${imp.filename}）`;
+    // what an audit row shows of a report: the fields the import writes
+    const shown = sql.raw(
+      `'projectId', m.project_id, 'month', m.month, 'invested', m.invested::text,
+       'progress', m.progress, 'problems', m.problems, 'late', m.late`,
     );
+    // each report created or changed gets its own audit row, in the same statement
+    const created = await sql<{ n: number }>`
+      with created as (
+        insert into monthly_reports (project_id, region_code, month, invested, progress, problems,
+                                     late, source, reporter_id, reporter_name, submitted_at, updated_at)
+        select r.project_id, r.data->>'region_code', r.data->>'month', (r.data->>'invested')::numeric,
+               r.data->>'progress', r.data->>'problems', ${lateSql}, 'import', ${who.userId}, ${who.name},
+               ${now}, ${now}
+        from ${rows}
+        where r.import_id = ${id} and r.action = 'create'
+        on conflict (project_id, month) do nothing
+        returning *
+      ), audits as (
+        insert into audit_log (actor_id, actor_name, action, entity_type, entity_id, region_code, after, ip)
+        select ${who.userId}::int, ${who.name}::text, 'report.submitted', 'monthly_report', m.id::text,
+               m.region_code, jsonb_build_object(${shown}, 'source', ${source}::text), ${who.ip}::text
+        from created m
+      )
+      select count(*)::int as n from created`.execute(trx);
+    const updated = await sql<{ n: number }>`
+      with old as (
+        select m.* from monthly_reports m join ${rows}
+          on r.import_id = ${id} and r.action = 'update' and m.id = (r.data->>'report_id')::int
+      ), changed as (
+        update monthly_reports m set
+          invested = (r.data->>'invested')::numeric, progress = r.data->>'progress',
+          problems = r.data->>'problems', reporter_id = ${who.userId}, reporter_name = ${who.name},
+          updated_at = ${now}, version = m.version + 1
+        from ${rows}
+        where r.import_id = ${id} and r.action = 'update'
+          and m.id = (r.data->>'report_id')::int and m.version = (r.data->>'report_version')::int
+        returning m.*
+      ), audits as (
+        insert into audit_log (actor_id, actor_name, action, entity_type, entity_id, region_code, before, after, ip)
+        select ${who.userId}::int, ${who.name}::text, 'report.updated', 'monthly_report', c.id::text,
+               c.region_code, (select jsonb_build_object(${shown}) from old m where m.id = c.id),
+               (select jsonb_build_object(${shown}, 'source', ${source}::text) from changed m where m.id = c.id),
+               ${who.ip}::text
+        from changed c
+      )
+      select count(*)::int as n from changed`.execute(trx);
     if (
-      Number(created.numAffectedRows ?? 0) !== imp.create_rows ||
-      Number(updated.numAffectedRows ?? 0) !== imp.update_rows
+      (created.rows[0]?.n ?? 0) !== imp.create_rows ||
+      (updated.rows[0]?.n ?? 0) !== imp.update_rows
     )
       throw new DomainError('IMPORT_CHANGED_MEANWHILE', {
         message: '导入期间有项目的调度被他人填报或修改，本次导入未写入任何数据，请重新上传',
