@@ -2,7 +2,13 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { auditRoutes, recordAudit } from './modules/audit';
 import { systemActor } from './modules/access';
-import { authenticate, authRoutes, SessionCache, type LoginThrottle } from './modules/auth';
+import {
+  authenticate,
+  authRoutes,
+  endSessionsOf,
+  SessionCache,
+  type LoginThrottle,
+} from './modules/auth';
 import { calendarRoutes, onCalendarChanged } from './modules/calendar';
 import { attachmentRoutes } from './modules/attachments';
 import { campaignRoutes } from './modules/campaigns';
@@ -96,7 +102,7 @@ export async function createXiangmu(opts: XiangmuOptions) {
         webDist: opts.webDist,
         routeModules: [
           authRoutes(opts.throttle),
-          userRoutes,
+          userRoutes({ endSessions: endSessionsOf }),
           regionRoutes,
           auditRoutes,
           jobRoutes,

@@ -24,9 +24,16 @@ export const roleLabels: Record<Role, string> = {
 };
 
 export const PASSWORD_MIN_LENGTH = 8;
-/** Consecutive wrong passwords that lock an account, and for how long. */
-export const LOGIN_LOCK_AFTER_FAILURES = 5;
+/**
+ * Consecutive wrong passwords (from any address) that lock an account, and
+ * for how long. Above the pair limit, so one address alone cannot lock an
+ * account within a pair window (docs/adr/0016).
+ */
+export const LOGIN_LOCK_AFTER_FAILURES = 10;
 export const LOGIN_LOCK_MINUTES = 15;
+/** Wrong passwords from one address for one username that block that pair, and for how long. */
+export const LOGIN_PAIR_LIMIT = 5;
+export const LOGIN_PAIR_MINUTES = 15;
 
 /**
  * Password rule (等保 style): 8–64 characters with at least three of
@@ -78,3 +85,46 @@ export const updateProfileRequest = z.strictObject({
   displayName: plainName(30).optional(),
   phone: phone.nullable().optional(),
 });
+
+/** What holds logins back now, as an admin sees it (用户管理 → 登录限制). */
+export const lockedAccount = z.object({
+  userId: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  regionName: z.string(),
+  failedAttempts: z.number(),
+  lockedUntil: z.string(),
+});
+export type LockedAccount = z.infer<typeof lockedAccount>;
+
+export const loginThrottleKinds = ['pair', 'address', 'name'] as const;
+export const loginThrottleKindLabels: Record<(typeof loginThrottleKinds)[number], string> = {
+  pair: '地址+用户名限制',
+  address: '地址降速',
+  name: '不存在的用户名锁定',
+};
+
+export const loginThrottleBlock = z.object({
+  id: z.number(),
+  kind: z.enum(loginThrottleKinds),
+  address: z.string().nullable(),
+  username: z.string().nullable(),
+  /** the account behind the username, when there is one */
+  userId: z.number().nullable(),
+  displayName: z.string().nullable(),
+  regionName: z.string().nullable(),
+  failures: z.number(),
+  lastFailedAt: z.string(),
+  /** until when the pair or name is blocked; null for an address slow-down */
+  blockedUntil: z.string().nullable(),
+  /** an address slow-down: how long each login from it waits now */
+  delayMs: z.number(),
+});
+export type LoginThrottleBlock = z.infer<typeof loginThrottleBlock>;
+
+export const loginBlocksResponse = z.object({
+  accounts: z.array(lockedAccount),
+  throttles: z.array(loginThrottleBlock),
+});
+export type LoginBlocks = z.infer<typeof loginBlocksResponse>;

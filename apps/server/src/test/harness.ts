@@ -62,6 +62,8 @@ export interface TestContext {
       rawBody?: string;
       /** a file sent as the request body: an .xlsx, or an image (typed by its first bytes) */
       upload?: Buffer;
+      /** the client's address (default 127.0.0.1), for the login throttle */
+      remoteAddress?: string;
     },
   ): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: Buffer }>;
   createUser(u: {
@@ -100,7 +102,8 @@ export async function createTestContext(
     demoSeed: opts.demoSeed ?? false,
     secureCookies: false,
     runWorker: false,
-    throttle: opts.throttle ?? new LoginThrottle(10_000),
+    // no address slow-down by default: tests log in from one address all the time
+    throttle: opts.throttle ?? new LoginThrottle({ addressStepMs: 0 }),
   });
   const { db } = xm;
   hashed ??= hashPassword(USER_PASSWORD);
@@ -144,6 +147,7 @@ export async function createTestContext(
         url,
         headers,
         ...(payload !== undefined ? { payload } : {}),
+        ...(o.remoteAddress ? { remoteAddress: o.remoteAddress } : {}),
       });
       let body: unknown = res.body;
       try {

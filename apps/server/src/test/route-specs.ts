@@ -130,6 +130,25 @@ const version = async (
   return (row as { version: number }).version;
 };
 
+/** A blocked (address, username) pair of the OWN target user, as five wrong passwords leave it. */
+async function blockedPair(w: World): Promise<number> {
+  const now = new Date();
+  const row = await w.ctx.db
+    .insertInto('login_throttle')
+    .values({
+      scope: 'pair',
+      address: `10.77.0.${w.seq()}`,
+      username: 'target_user',
+      failures: 5,
+      window_started_at: now,
+      last_failed_at: now,
+      blocked_until: new Date(now.getTime() + 15 * 60_000),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 export const routeSpecs: Record<string, RouteSpec> = {
   'POST /api/auth/login': {
     kind: 'public',
@@ -225,6 +244,22 @@ export const routeSpecs: Record<string, RouteSpec> = {
     roles: admins,
     build: async (w) => ({ url: `/api/users/${w.targetUserId}/unlock` }),
     audit: 'user.unlocked',
+  },
+  'GET /api/login-blocks': {
+    kind: 'list',
+    roles: admins,
+    build: async (w) => {
+      await blockedPair(w);
+      return { url: '/api/login-blocks' };
+    },
+    containsOwn: (b, w) =>
+      b.throttles.some((t: { userId: number | null }) => t.userId === w.targetUserId),
+  },
+  'POST /api/login-blocks/:id/lift': {
+    kind: 'item',
+    roles: admins,
+    build: async (w) => ({ url: `/api/login-blocks/${await blockedPair(w)}/lift` }),
+    audit: 'auth.login_block_lifted',
   },
   'GET /api/departments': {
     kind: 'list',
@@ -482,6 +517,13 @@ export const routeSpecs: Record<string, RouteSpec> = {
     roles: ['city_admin'],
     build: async () => ({ url: '/api/jobs/sessions.purge/run' }),
     audit: 'job.run_requested',
+  },
+  'GET /api/system/backup': {
+    kind: 'global',
+    roles: ['city_admin'],
+    build: async () => ({ url: '/api/system/backup' }),
+    // a download, yet audited (modules/backup/backup.test.ts checks the row)
+    audit: 'system.backup',
   },
   ...milestoneRouteSpecs,
   ...reportRouteSpecs,

@@ -2,8 +2,12 @@ import type { JobDefinition } from '../../platform/jobs/runner';
 import { recordAudit } from '../audit';
 import { systemActor } from '../access';
 import { purgeExpiredSessions } from './auth.service';
+import { purgeStaleThrottle } from './login-blocks.service';
 
-/** Hourly: removes expired sessions. Idempotent — a second run finds nothing. */
+/**
+ * Hourly: removes expired sessions and login-throttle rows with no failure
+ * for a day. Idempotent — a second run finds nothing.
+ */
 export const purgeSessionsJob: JobDefinition = {
   name: 'sessions.purge',
   title: '清理过期登录会话',
@@ -11,12 +15,13 @@ export const purgeSessionsJob: JobDefinition = {
   handler: async ({ db }) =>
     db.transaction().execute(async (trx) => {
       const deleted = await purgeExpiredSessions(trx);
-      if (deleted > 0)
+      const throttleRows = await purgeStaleThrottle(trx);
+      if (deleted > 0 || throttleRows > 0)
         await recordAudit(trx, systemActor, {
           action: 'job.sessions_purged',
           entityType: 'session',
-          after: { deleted },
+          after: { deleted, throttleRows },
         });
-      return { deleted };
+      return { deleted, throttleRows };
     }),
 };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   changePasswordRequest,
+  idParam,
+  loginBlocksResponse,
   region,
   regionLevelSchema,
   loginRequest,
@@ -16,6 +18,7 @@ import { SESSION_COOKIE } from '../../platform/http/app';
 import { actorOf } from '../../platform/http/request';
 import { listSwitchableRegions } from '../regions';
 import * as auth from './auth.service';
+import { liftLoginBlock, listLoginBlocks } from './login-blocks.service';
 import { LoginThrottle } from './login-throttle';
 
 export function authRoutes(throttle = new LoginThrottle()) {
@@ -133,6 +136,34 @@ export function authRoutes(throttle = new LoginThrottle()) {
         const actor = actorOf(req);
         await auth.switchRegion(db, actor, req.body.regionCode);
         return auth.me(await reload(req));
+      },
+    );
+
+    const btags = ['用户管理'];
+    app.get(
+      '/api/login-blocks',
+      {
+        schema: {
+          tags: btags,
+          summary: '登录限制：锁定的账号、被限制的地址+用户名、降速的地址',
+          response: { 200: loginBlocksResponse },
+        },
+      },
+      async (req) => listLoginBlocks(db, actorOf(req), throttle),
+    );
+    app.post(
+      '/api/login-blocks/:id/lift',
+      {
+        schema: {
+          tags: btags,
+          summary: '解除一条登录限制（账号锁定用 /api/users/:id/unlock）',
+          params: idParam,
+          response: { 200: okResponse },
+        },
+      },
+      async (req) => {
+        await liftLoginBlock(db, actorOf(req), req.params.id);
+        return { ok: true as const };
       },
     );
   };

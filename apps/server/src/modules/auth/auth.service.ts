@@ -36,8 +36,10 @@ export async function login(
   throttle: LoginThrottle,
   input: { username: string; password: string; ip: string | null },
 ): Promise<LoginResult> {
-  const ip = input.ip ?? 'unknown';
-  if (throttle.isBlocked(ip)) throw new DomainError('TOO_MANY_ATTEMPTS');
+  const address = input.ip ?? 'unknown';
+  const state = await throttle.state(db, address, input.username);
+  // A gentle brake on an address with many failures: it waits, it is not refused.
+  if (state.delayMs > 0) await throttle.sleep(state.delayMs);
   const user = await accounts.findAccountForLogin(db, input.username);
   const now = new Date();
   const who = {
@@ -45,56 +47,61 @@ export async function login(
     name: user ? `${user.display_name}(${user.username})` : input.username,
     ip: input.ip,
   };
-
-  if (!user) {
-    dummyHash ??= hashPassword('not-a-user-Password-1');
-    await verifyPassword(await dummyHash, input.password);
-    throttle.fail(ip);
-    await recordAudit(db, who, {
+  const failed = (trx: Db, after: Record<string, unknown>) =>
+    recordAudit(trx, who, {
       action: 'auth.login_failed',
       entityType: 'user',
-      after: { reason: 'unknown_user' },
+      entityId: user?.id,
+      regionCode: user?.region_code,
+      after,
     });
-    throw new DomainError('INVALID_CREDENTIALS');
+
+  // Below, an unknown username and a known one take the same steps (one
+  // password hash, the same counters, the same answers), so no answer and
+  // no lock tells which usernames exist.
+  if (state.pairBlockedUntil) {
+    await db.transaction().execute(async (trx) => {
+      await throttle.fail(trx, address, input.username, { pair: false }, now);
+      await failed(trx, { reason: 'throttled', until: state.pairBlockedUntil!.toISOString() });
+    });
+    throw new DomainError('TOO_MANY_ATTEMPTS', {
+      message: `该用户名在本地址登录失败次数过多，请${minutesUntil(state.pairBlockedUntil, now)}分钟后再试`,
+    });
   }
-  if (user.locked_until && user.locked_until > now) {
-    throttle.fail(ip);
-    await recordAudit(db, who, {
-      action: 'auth.login_failed',
-      entityType: 'user',
-      entityId: user.id,
-      regionCode: user.region_code,
-      after: { reason: 'locked' },
+  const lockedUntil = user ? user.locked_until : state.nameLockedUntil;
+  if (lockedUntil && lockedUntil > now) {
+    await db.transaction().execute(async (trx) => {
+      await throttle.fail(trx, address, input.username, { pair: false }, now);
+      await failed(trx, { reason: 'locked' });
     });
     throw new DomainError('ACCOUNT_LOCKED');
   }
-  if (!(await verifyPassword(user.password_hash, input.password))) {
-    throttle.fail(ip);
-    const state = await db.transaction().execute(async (trx) => {
+  dummyHash ??= hashPassword('not-a-user-Password-1');
+  const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), input.password);
+  if (!user || !ok) {
+    const locked = await db.transaction().execute(async (trx) => {
+      await throttle.fail(trx, address, input.username, { pair: true }, now);
+      if (!user) {
+        const nowLocked = await throttle.failUnknownName(trx, input.username, now);
+        await failed(trx, { reason: 'unknown_user', locked: nowLocked });
+        return nowLocked;
+      }
       const s = await accounts.recordFailedLogin(
         trx,
         user.id,
         LOCK_AFTER_FAILURES,
         LOCK_MINUTES * 60_000,
       );
-      await recordAudit(trx, who, {
-        action: 'auth.login_failed',
-        entityType: 'user',
-        entityId: user.id,
-        regionCode: user.region_code,
-        after: {
-          reason: 'wrong_password',
-          failedAttempts: s.failed_attempts,
-          locked: s.failed_attempts >= LOCK_AFTER_FAILURES,
-        },
+      const nowLocked = s.failed_attempts >= LOCK_AFTER_FAILURES;
+      await failed(trx, {
+        reason: 'wrong_password',
+        failedAttempts: s.failed_attempts,
+        locked: nowLocked,
       });
-      return s;
+      return nowLocked;
     });
-    if (state.failed_attempts >= LOCK_AFTER_FAILURES) throw new DomainError('ACCOUNT_LOCKED');
-    const left = LOCK_AFTER_FAILURES - state.failed_attempts;
-    throw new DomainError('INVALID_CREDENTIALS', {
-      message: `用户名或密码错误，再失败${left}次账号将被锁定${LOCK_MINUTES}分钟`,
-    });
+    if (locked) throw new DomainError('ACCOUNT_LOCKED');
+    throw new DomainError('INVALID_CREDENTIALS');
   }
   if (user.disabled) throw new DomainError('ACCOUNT_DISABLED');
 
@@ -102,6 +109,7 @@ export async function login(
   const expiresAt = new Date(now.getTime() + IDLE_MS);
   await db.transaction().execute(async (trx) => {
     await accounts.markLoginSucceeded(trx, user.id, now);
+    await throttle.succeed(trx, address, input.username);
     const { id } = await sessions.insertSession(trx, {
       token_hash: sha256(token),
       user_id: user.id,
@@ -120,6 +128,14 @@ export async function login(
   const actor = await authenticate(db, token, input.ip);
   if (!actor) throw new DomainError('INTERNAL_ERROR');
   return { token, expiresAt, actor };
+}
+
+const minutesUntil = (until: Date, now: Date) =>
+  Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+
+/** Ends every session of a user (an admin's password reset): whoever had one must sign in anew. */
+export async function endSessionsOf(db: Db, userId: number): Promise<number> {
+  return sessions.deleteSessionsOf(db, userId);
 }
 
 /** The actor behind a session cookie, or null if it is unknown, expired or disabled. */

@@ -1,4 +1,4 @@
-export { authenticate } from './auth.service';
+export { authenticate, endSessionsOf } from './auth.service';
 export { authRoutes } from './auth.routes';
 export { purgeSessionsJob } from './auth.jobs';
 export { LoginThrottle } from './login-throttle';

@@ -72,3 +72,8 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> 
   const res = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(res.numDeletedRows);
 }
+
+export async function deleteSessionsOf(db: Db, userId: number): Promise<number> {
+  const res = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

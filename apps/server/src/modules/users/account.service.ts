@@ -9,6 +9,8 @@ export const findAccountForLogin = repo.findUserForLogin;
 export const findAccount = repo.findUserById;
 export const getPasswordHash = repo.getPasswordHash;
 export const recordFailedLogin = repo.recordFailedLogin;
+/** region and name of the accounts behind usernames, for the login-block view */
+export const findAccountsByUsernames = repo.findUsersByUsernames;
 
 export const markLoginSucceeded = (db: Db, id: number, at: Date) =>
   repo.updateUser(db, id, null, { failed_attempts: 0, locked_until: null, last_login_at: at });

@@ -152,3 +152,20 @@ export const countUsers = async (db: Db) =>
         .executeTakeFirstOrThrow()
     ).n,
   );
+
+/** Accounts locked now, inside a data scope: the admin's 登录限制 view. */
+export const listLockedUsers = (db: Db, scopePath: string, now: Date) =>
+  selectUsers(db)
+    .where(regionScopeFilter(scopePath, 'users.region_code'))
+    .where('users.locked_until', '>', now)
+    .orderBy('users.locked_until', 'desc')
+    .limit(500)
+    .execute();
+
+/** The accounts behind lower-cased usernames (those that exist). */
+export const findUsersByUsernames = (db: Db, names: readonly string[]) =>
+  names.length === 0
+    ? Promise.resolve([])
+    : selectUsers(db)
+        .where(sql`lower(users.username)`, 'in', [...names])
+        .execute();

@@ -18,7 +18,11 @@ import { actorOf } from '../../platform/http/request';
 import * as departments from './department.service';
 import * as users from './user.service';
 
-export function userRoutes(app: ApiApp, { db }: AppContext) {
+export function userRoutes(hooks: users.PasswordResetHooks) {
+  return (app: ApiApp, ctx: AppContext) => routes(app, ctx, hooks);
+}
+
+function routes(app: ApiApp, { db }: AppContext, hooks: users.PasswordResetHooks) {
   const tags = ['用户管理'];
   app.get(
     '/api/users',
@@ -72,7 +76,7 @@ export function userRoutes(app: ApiApp, { db }: AppContext) {
         response: { 200: resetPasswordResponse },
       },
     },
-    async (req) => users.resetPassword(db, actorOf(req), req.params.id),
+    async (req) => users.resetPassword(db, actorOf(req), req.params.id, hooks),
   );
   app.post(
     '/api/users/:id/unlock',

@@ -1,4 +1,4 @@
-import type { Role, User } from '@xiangmu/contracts';
+import type { LockedAccount, Role, User } from '@xiangmu/contracts';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
 import { recordAudit } from '../audit';
@@ -197,10 +197,17 @@ export async function updateUser(
   });
 }
 
+/** What else must happen when an admin resets a password (wired in bootstrap). */
+export interface PasswordResetHooks {
+  /** ends every session of the user: whoever knew the old password is signed out */
+  endSessions: (db: Db, userId: number) => Promise<number>;
+}
+
 export async function resetPassword(
   db: Db,
   actor: Actor,
   id: number,
+  hooks: PasswordResetHooks,
 ): Promise<{ initialPassword: string }> {
   assertCan(actor, 'user.manage');
   if (id === actor.userId) throw new DomainError('CANNOT_RESET_OWN_PASSWORD');
@@ -215,14 +222,35 @@ export async function resetPassword(
       failed_attempts: 0,
       locked_until: null,
     });
+    const sessionsEnded = await hooks.endSessions(trx, id);
     await recordAudit(trx, auditActorOf(actor), {
       action: 'user.password_reset',
       entityType: 'user',
       entityId: id,
       regionCode: u.region_code,
+      after: { sessionsEnded },
     });
     return { initialPassword };
   });
+}
+
+/** Accounts locked now in the admin's data scope, latest lock first. */
+export async function listLockedAccounts(
+  db: Db,
+  actor: Actor,
+  now = new Date(),
+): Promise<LockedAccount[]> {
+  assertCan(actor, 'user.manage');
+  const rows = await repo.listLockedUsers(db, actor.scopePath, now);
+  return rows.map((u) => ({
+    userId: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    role: u.role,
+    regionName: u.region_name,
+    failedAttempts: u.failed_attempts,
+    lockedUntil: u.locked_until!.toISOString(),
+  }));
 }
 
 export async function unlockUser(db: Db, actor: Actor, id: number): Promise<User> {

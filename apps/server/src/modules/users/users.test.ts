@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordProblems } from '@xiangmu/contracts';
-import { createTestContext, hasChinese, type Session, type TestContext } from '../../test/harness';
+import {
+  createTestContext,
+  hasChinese,
+  USER_PASSWORD,
+  type Session,
+  type TestContext,
+} from '../../test/harness';
 import { generatePassword } from './password';
 
 let ctx: TestContext;
@@ -184,6 +190,47 @@ describe('editing users', () => {
     const res = await ctx.request('POST', `/api/users/${jk.userId}/reset-password`, { as: jk });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('CANNOT_RESET_OWN_PASSWORD');
+  });
+
+  it("an admin's password reset ends every session of that user at once, cached or not", async () => {
+    await ctx.createUser({ username: 'reset_me', role: 'viewer', region: '410171' });
+    const signIn = async () => {
+      const res = await ctx.request('POST', '/api/auth/login', {
+        body: { username: 'reset_me', password: USER_PASSWORD },
+      });
+      expect(res.status).toBe(200);
+      const cookie = String([res.headers['set-cookie']].flat()[0]).split(';')[0]!;
+      return { cookie, csrf: res.body.csrfToken, userId: res.body.id, username: 'reset_me' };
+    };
+    const phone = await signIn();
+    const desk = await signIn();
+    // both read once, so the session cache holds them
+    expect((await ctx.request('GET', '/api/me', { as: phone })).status).toBe(200);
+    expect((await ctx.request('GET', '/api/me', { as: desk })).status).toBe(200);
+    const res = await ctx.request('POST', `/api/users/${phone.userId}/reset-password`, { as: jk });
+    expect(res.status).toBe(200);
+    expect((await ctx.request('GET', '/api/me', { as: phone })).status).toBe(401);
+    expect((await ctx.request('GET', '/api/me', { as: desk })).status).toBe(401);
+    const left = await ctx.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', phone.userId)
+      .execute();
+    expect(left).toHaveLength(0);
+    const audit = await ctx.db
+      .selectFrom('audit_log')
+      .select('after')
+      .where('action', '=', 'user.password_reset')
+      .where('entity_id', '=', String(phone.userId))
+      .executeTakeFirstOrThrow();
+    expect(audit.after).toEqual({ sessionsEnded: 2 });
+    // the admin's own session is untouched, and the new password works
+    expect((await ctx.request('GET', '/api/me', { as: jk })).status).toBe(200);
+    const again = await ctx.request('POST', '/api/auth/login', {
+      body: { username: 'reset_me', password: res.body.initialPassword },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.mustChangePassword).toBe(true);
   });
 
   it('a district admin cannot touch a city admin', async () => {
