@@ -33,6 +33,8 @@ import { seedDemoTickets } from './seeds/demo-tickets';
 import { buildApp } from './platform/http/app';
 import { JobRunner } from './platform/jobs/runner';
 import { registerJobs } from './job-registry';
+import { backupRoutes } from './modules/backup';
+import { lockDataDir } from './platform/backup/data-dir-lock';
 
 export interface XiangmuOptions {
   database: DatabaseOptions;
@@ -78,7 +80,13 @@ export async function prepareDatabase(
 
 /** The composition root: everything the API process needs, wired once. */
 export async function createXiangmu(opts: XiangmuOptions) {
-  const handle = await openDatabase(opts.database);
+  // one process per embedded data directory: a second PGlite on it corrupts it
+  const unlock =
+    opts.database.dataDir && !opts.database.url ? lockDataDir(opts.database.dataDir) : () => {};
+  const handle = await openDatabase(opts.database).catch((err: unknown) => {
+    unlock();
+    throw err;
+  });
   const { db, engine } = handle;
   try {
     const prepared = await prepareDatabase(db, opts);
@@ -106,6 +114,7 @@ export async function createXiangmu(opts: XiangmuOptions) {
           regionRoutes,
           auditRoutes,
           jobRoutes,
+          backupRoutes({ pglite: handle.pglite, databaseUrl: opts.database.url }),
           projectRoutes,
           campaignRoutes,
           attachmentRoutes,
@@ -131,10 +140,12 @@ export async function createXiangmu(opts: XiangmuOptions) {
         await jobs.stop();
         await app.close();
         await handle.close();
+        unlock();
       },
     };
   } catch (err) {
     await handle.close();
+    unlock();
     throw err;
   }
 }

@@ -1,4 +1,4 @@
-// Administrative commands: npm run db:migrate | db:seed | db:reset | audit:verify …
+// Administrative commands: npm run db:migrate | db:seed | db:reset | audit:verify … | backup | restore
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { prepareDatabase } from '../bootstrap';
@@ -7,9 +7,14 @@ import { openDatabase } from '../platform/database/db';
 import { migrateToLatest } from '../platform/database/migrate';
 import { rebuildRollups, verifyRollups } from '../modules/rollups';
 import { verifyAndCheckpoint } from '../modules/audit';
+import { runBackupCommand } from './backup-cli';
 
 const command = process.argv[2];
 const config = loadConfig();
+
+// backup and restore open the database themselves, or must not (a restore target, a running server's)
+if (command === 'backup' || command === 'restore')
+  process.exit(await runBackupCommand(command, process.argv.slice(3), config));
 const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const where = config.databaseUrl ? 'PostgreSQL 服务器' : `嵌入式数据库 ${config.dataDir}`;
 
@@ -93,7 +98,7 @@ try {
     }
     default:
       console.error(
-        '用法: cli.ts db:migrate | db:seed | db:reset | rollups:verify | rollups:rebuild | audit:verify [--checkpoint 文件]',
+        '用法: cli.ts db:migrate | db:seed | db:reset | rollups:verify | rollups:rebuild | audit:verify [--checkpoint 文件] | backup [--out 文件] | restore 文件 [--force]',
       );
       process.exitCode = 2;
   }

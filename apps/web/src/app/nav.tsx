@@ -18,6 +18,7 @@ export const TICKETS_MENU_KEY = 'service-tickets';
 export function menuItemsFor(role: Role): MenuItem[] {
   const system = [
     pages.users,
+    pages.loginBlocks,
     pages.departments,
     pages.regions,
     pages.milestoneTemplates,

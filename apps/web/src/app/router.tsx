@@ -16,6 +16,7 @@ import HomePage from '../features/home/HomePage';
 // Admin pages load on demand; the sign-in path stays in the first bundle.
 const ProfilePage = lazy(() => import('../features/profile/ProfilePage'));
 const UsersPage = lazy(() => import('../features/users/UsersPage'));
+const LoginBlocksPage = lazy(() => import('../features/users/LoginBlocksPage'));
 const DepartmentsPage = lazy(() => import('../features/departments/DepartmentsPage'));
 const RegionsPage = lazy(() => import('../features/regions/RegionsPage'));
 const AuditPage = lazy(() => import('../features/audit/AuditPage'));
@@ -106,6 +107,7 @@ export function AppRoutes() {
             [pages.milestoneTemplates, <TemplatesPage key="milestone-templates" />],
             [pages.calendar, <CalendarPage key="calendar" />],
             [pages.users, <UsersPage key="users" />],
+            [pages.loginBlocks, <LoginBlocksPage key="login-blocks" />],
             [pages.departments, <DepartmentsPage key="departments" />],
             [pages.regions, <RegionsPage key="regions" />],
             [pages.audit, <AuditPage key="audit" />],

@@ -15,6 +15,7 @@
  *   retried automatically: it might then run as a different user.
  */
 import type {
+  LoginBlocks,
   ApiErrorBody,
   AuditEntry,
   BatchKind,
@@ -329,6 +330,10 @@ export const api = {
     resetPassword: (id: number) =>
       post<{ initialPassword: string }>(`/api/users/${id}/reset-password`),
     unlock: (id: number) => post<User>(`/api/users/${id}/unlock`),
+  },
+  loginBlocks: {
+    list: () => get<LoginBlocks>('/api/login-blocks'),
+    lift: (id: number) => post<{ ok: true }>(`/api/login-blocks/${id}/lift`),
   },
   departments: {
     list: (query: { regionCode?: string | undefined; q?: string | undefined } = {}) =>

@@ -4,6 +4,7 @@ import {
   BankOutlined,
   BarChartOutlined,
   InboxOutlined,
+  LockOutlined,
   OrderedListOutlined,
   ProfileOutlined,
   AuditOutlined,
@@ -135,6 +136,12 @@ export const pages = {
     roles: ADMINS,
   },
   users: { path: '/system/users', label: '用户管理', icon: <TeamOutlined />, roles: ADMINS },
+  loginBlocks: {
+    path: '/system/login-blocks',
+    label: '登录限制',
+    icon: <LockOutlined />,
+    roles: ADMINS,
+  },
   departments: {
     path: '/system/departments',
     label: '部门管理',

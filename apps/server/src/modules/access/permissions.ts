@@ -13,6 +13,8 @@ export const permissions = {
   'region.manage_grids': ['city_admin', 'district_admin'],
   'audit.read': ['city_admin', 'district_admin'],
   'job.manage': ['city_admin'],
+  /** the whole database, every region's data and password hashes: the city only */
+  'system.backup': ['city_admin'],
   'project.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],
   'project.manage': ['city_admin', 'district_admin'],
   'campaign.read': ['city_admin', 'district_admin', 'unit_officer', 'leader', 'viewer'],

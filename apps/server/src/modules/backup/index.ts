@@ -1,0 +1,2 @@
+export { backupRoutes } from './backup.routes';
+export type { BackupSource } from './backup.service';
