@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { startAutovacuum } from './pglite-autovacuum';
 import { pgliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -32,6 +33,8 @@ export interface DatabaseOptions {
   /** PGlite data directory; undefined = in memory (tests) */
   dataDir?: string | undefined;
   poolSize?: number;
+  /** PGlite: how often tables past autovacuum's thresholds are vacuumed (ms, 0 = never) */
+  autovacuumMs?: number;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
@@ -73,5 +76,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
     },
   });
   const db = new Kysely<Database>({ dialect: pgliteDialect(pglite) });
-  return { db, engine: 'pglite', pglite, close: () => db.destroy() };
+  // PGlite has no autovacuum of its own (pglite-autovacuum.ts)
+  const autovacuum = startAutovacuum(db, opts.autovacuumMs ?? 30_000);
+  return {
+    db,
+    engine: 'pglite',
+    pglite,
+    close: async () => {
+      await autovacuum.stop();
+      await db.destroy();
+    },
+  };
 }
