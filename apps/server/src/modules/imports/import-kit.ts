@@ -65,7 +65,13 @@ const SAMPLE_ROWS = 3;
 /** a ledger has tens of columns; more is a sheet that is not one (and a huge mapping step) */
 const MAX_COLUMNS = 300;
 
-const uploadDir = () => join(tmpdir(), 'xiangmu-imports');
+/** where uploads wait for their apply; swept by imports.settle (import.jobs.ts) */
+export const uploadDir = () => join(tmpdir(), 'xiangmu-imports');
+/**
+ * A running validation stamps its import this often, whatever its pace, so
+ * imports.settle tells a live one from one whose process died.
+ */
+export const VALIDATION_HEARTBEAT_MS = 15_000;
 
 /** What one kind of import tells the wizard. */
 export interface ImportDefinition<F extends string> {
@@ -489,28 +495,47 @@ export function validateInBackground(
   log: FastifyBaseLogger,
   work: () => Promise<void>,
 ): void {
+  const beat = setInterval(() => {
+    void db
+      .updateTable('project_imports')
+      .set({ updated_at: new Date() })
+      .where('id', '=', importId)
+      .where('status', '=', 'validating')
+      .execute()
+      .catch((err: unknown) => log.warn({ err, importId }, 'import heartbeat failed'));
+  }, VALIDATION_HEARTBEAT_MS);
+  beat.unref();
   const done = (async () => {
     try {
       await work();
     } catch (err) {
       log.warn({ err, importId }, 'import validation failed');
       await rm(path, { force: true });
+      // failed, and the rows it staged so far go with it: nothing left behind
       await db
-        .updateTable('project_imports')
-        .set({
-          status: 'failed',
-          file_path: null,
-          failure: err instanceof Error ? err.message : String(err),
+        .transaction()
+        .execute(async (trx) => {
+          await trx
+            .updateTable('project_imports')
+            .set({
+              status: 'failed',
+              file_path: null,
+              failure: err instanceof Error ? err.message : String(err),
+            })
+            .where('id', '=', importId)
+            .execute();
+          await trx.deleteFrom('project_import_rows').where('import_id', '=', importId).execute();
         })
-        .where('id', '=', importId)
-        .execute()
         .catch((e: unknown) =>
           log.error({ err: e, importId }, 'could not record the failed import'),
         );
     }
   })();
   pendingValidations.set(importId, done);
-  void done.finally(() => pendingValidations.delete(importId));
+  void done.finally(() => {
+    clearInterval(beat);
+    pendingValidations.delete(importId);
+  });
 }
 
 export interface StagedRow {
