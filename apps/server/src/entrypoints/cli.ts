@@ -72,7 +72,7 @@ try {
     }
     case 'audit:verify': {
       // recomputes the audit hash chain; the checkpoint file (outside the
-      // database) catches a deleted tail — docs/adr/0016-audit-hash-chain.md
+      // database) catches a deleted tail — docs/adr/0018-audit-hash-chain.md
       await migrateToLatest(handle.db);
       const at = process.argv.indexOf('--checkpoint');
       const file = at > 0 ? process.argv[at + 1] : undefined;

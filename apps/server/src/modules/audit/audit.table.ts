@@ -17,7 +17,7 @@ export interface AuditLogTable {
 
 /**
  * The hash chain over audit_log, appended by the database at commit
- * (migration 0018, docs/adr/0016): read only by `npm run audit:verify`.
+ * (migration 0018, docs/adr/0018): read only by `npm run audit:verify`.
  */
 export interface AuditChainTable {
   seq: ColumnType<number, never, never>;

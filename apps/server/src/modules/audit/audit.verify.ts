@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/database/db';
 
 /**
- * Recomputes the audit hash chain (migration 0018, docs/adr/0016) outside the
+ * Recomputes the audit hash chain (migration 0018, docs/adr/0018) outside the
  * database: a row's content is spelled here by the built-in jsonb functions,
  * not by the database's audit_log_content(), and hashed here, so a superuser
  * who replaced the function or disabled the triggers is still caught. The

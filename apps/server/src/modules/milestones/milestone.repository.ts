@@ -221,18 +221,39 @@ export async function rateOpenMilestones(
   yellowUntil: string,
   projectId?: number,
 ): Promise<number> {
+  return (await rateOpenMilestonesReturning(db, today, yellowUntil, projectId)).length;
+}
+
+/** The same, returning each node whose light changed with its light before and after. */
+export async function rateOpenMilestonesReturning(
+  db: Db,
+  today: string,
+  yellowUntil: string,
+  projectId?: number,
+) {
   const status = sql<MilestoneStatus>`case
-    when due_on < ${today}::date then 'red'
-    when due_on <= ${yellowUntil}::date then 'yellow'
+    when m.due_on < ${today}::date then 'red'
+    when m.due_on <= ${yellowUntil}::date then 'yellow'
     else 'green' end`;
-  let q = db
-    .updateTable('milestones')
-    .set({ status })
-    .where('status', '<>', 'done')
-    .where(sql<boolean>`status <> ${status}`);
-  if (projectId !== undefined) q = q.where('project_id', '=', projectId);
-  const res = await q.executeTakeFirst();
-  return Number(res.numUpdatedRows);
+  const { rows } = await sql<{
+    id: number;
+    project_id: number;
+    region_code: string;
+    name: string;
+    before: MilestoneStatus;
+    after: MilestoneStatus;
+  }>`
+    update milestones set status = o.after
+    from (
+      select m.id, m.status as before, ${status} as after
+      from milestones m
+      where m.status <> 'done' and m.status <> ${status}
+        ${projectId !== undefined ? sql`and m.project_id = ${projectId}` : sql``}
+    ) o
+    where milestones.id = o.id
+    returning milestones.id, milestones.project_id, milestones.region_code, milestones.name,
+              o.before, o.after`.execute(db);
+  return rows;
 }
 
 /** The (target, offset) pairs of open worked-back nodes, to recompute after a calendar change. */

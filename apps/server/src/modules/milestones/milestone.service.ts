@@ -11,8 +11,15 @@ import { chinaToday } from '../../platform/calendar/today';
 import type { WorkCalendar } from '../../platform/calendar/work-calendar';
 import type { Db } from '../../platform/database/db';
 import { DomainError } from '../../platform/http/domain-error';
-import { assertCan, assertPathInScope, auditActorOf, can, type Actor } from '../access';
-import { recordAudit } from '../audit';
+import {
+  assertCan,
+  assertPathInScope,
+  auditActorOf,
+  can,
+  systemActor,
+  type Actor,
+} from '../access';
+import { recordAudit, recordAudits } from '../audit';
 import { loadWorkCalendar } from '../calendar';
 import { getProjectRowInScope } from '../projects';
 import { getRegionInScope } from '../regions';
@@ -542,8 +549,24 @@ export async function recomputeDueDates(db: Db, calendar: WorkCalendar): Promise
   return moved;
 }
 
-/** The daily job's work: every open node's light as of `today`. */
+/**
+ * The daily job's work: every open node's light as of `today`; each node
+ * whose light changed gets its own audit row (one statement for all).
+ */
 export async function rateAllMilestones(db: Db, today = chinaToday()): Promise<number> {
   const calendar = await loadWorkCalendar(db);
-  return repo.rateOpenMilestones(db, today, yellowUntil(calendar, today));
+  const changed = await repo.rateOpenMilestonesReturning(db, today, yellowUntil(calendar, today));
+  await recordAudits(
+    db,
+    systemActor,
+    changed.map((m) => ({
+      action: 'milestone.rated',
+      entityType: 'milestone',
+      entityId: m.id,
+      regionCode: m.region_code,
+      before: { status: m.before },
+      after: { status: m.after, projectId: m.project_id, name: m.name },
+    })),
+  );
+  return changed.length;
 }

@@ -4,7 +4,7 @@ import type { WorkCalendar } from '../../platform/calendar/work-calendar';
 import type { Db } from '../../platform/database/db';
 import { BatchSizer, breathe, type JobDefinition } from '../../platform/jobs/runner';
 import { systemActor } from '../access';
-import { recordAudit, recordAudits } from '../audit';
+import { recordAudits } from '../audit';
 import { loadWorkCalendar } from '../calendar';
 import { dueAt, levelAbove, remindAt } from './ticket.rules';
 
@@ -180,7 +180,7 @@ export async function remindDueTickets(db: Db, now = new Date(), chunk?: number)
             .orderBy('remind_at')
             .limit(size),
         )
-        .returning('id')
+        .returning(['id', 'region_code'])
         .execute();
       if (reminded.length === 0) return 0;
       await trx
@@ -220,11 +220,19 @@ export async function remindDueTickets(db: Db, now = new Date(), chunk?: number)
             ),
         )
         .execute();
-      await recordAudit(trx, systemActor, {
-        action: 'ticket.reminded',
-        entityType: 'ticket',
-        after: { tickets: reminded.length },
-      });
+      // one audit row per ticket reminded, in one statement
+      await recordAudits(
+        trx,
+        systemActor,
+        reminded.map((t) => ({
+          action: 'ticket.reminded',
+          entityType: 'ticket',
+          entityId: t.id,
+          regionCode: t.region_code,
+          before: { remindedAt: null },
+          after: { remindedAt: now.toISOString() },
+        })),
+      );
       return reminded.length;
     });
   }
@@ -249,7 +257,7 @@ export const ticketDeadlinesJob: JobDefinition = {
 export async function recomputeTicketDueTimes(db: Db, calendar: WorkCalendar): Promise<number> {
   const open = await db
     .selectFrom('tickets')
-    .select(['id', 'created_at', 'limit_value', 'due_at', 'escalations', 'level'])
+    .select(['id', 'region_code', 'created_at', 'limit_value', 'due_at', 'escalations', 'level'])
     .where('closed_at', 'is', null)
     .where('limit_unit', '=', 'working_days')
     .execute();
@@ -277,11 +285,17 @@ export async function recomputeTicketDueTimes(db: Db, calendar: WorkCalendar): P
       FROM (VALUES ${values}) AS v(id, due, remind)
       WHERE tickets.id = v.id`.execute(db);
   }
-  if (moved.length > 0)
-    await recordAudit(db, systemActor, {
+  await recordAudits(
+    db,
+    systemActor,
+    moved.map(({ t, due }) => ({
       action: 'ticket.due_recomputed',
       entityType: 'ticket',
-      after: { tickets: moved.length },
-    });
+      entityId: t.id,
+      regionCode: t.region_code,
+      before: { dueAt: t.due_at.toISOString() },
+      after: { dueAt: due.toISOString() },
+    })),
+  );
   return moved.length;
 }

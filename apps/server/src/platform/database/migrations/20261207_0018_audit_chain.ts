@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * The audit log as a hash chain (docs/adr/0016-audit-hash-chain.md): every
+ * The audit log as a hash chain (docs/adr/0018-audit-hash-chain.md): every
  * audit_log row gets one audit_chain row — its place in the chain (seq), the
  * previous entry's hash and sha256(prev_hash || content). The chain is
  * appended at commit (a deferred constraint trigger under one advisory lock),
