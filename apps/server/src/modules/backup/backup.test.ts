@@ -323,6 +323,26 @@ describe('restore refuses, in Chinese, and leaves the target as it was', () => {
     60_000,
   );
 
+  it('a backup whose data does not match its manifest (damaged)', async () => {
+    const stage = await mkdtemp(join(scratch, 'damaged-'));
+    await tar.x({ file: backupFile, cwd: stage });
+    const m = JSON.parse(await readFile(join(stage, MANIFEST), 'utf8')) as BackupManifest;
+    m.tables.users! += 1;
+    await writeFile(join(stage, MANIFEST), JSON.stringify(m));
+    const file = `${stage}.bak`;
+    const data = engine === 'pglite' ? 'pgdata' : 'database.dump';
+    await tar.c({ file, cwd: stage, gzip: engine === 'pglite' }, [MANIFEST, data]);
+    const t = await freshTarget();
+    try {
+      await expect(t.restore(file)).rejects.toThrow(
+        /备份文件可能已损坏：users（备份 \d+ 行，恢复后 \d+ 行）/,
+      );
+      expect(await contents(t)).toBe('empty');
+    } finally {
+      await t.drop();
+    }
+  }, 60_000);
+
   it('a target that is not empty, unless --force (which keeps the old data directory)', async () => {
     const t = await freshTarget();
     try {

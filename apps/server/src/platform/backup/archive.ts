@@ -140,7 +140,9 @@ export async function checkCounts(db: AnyDb, manifest: BackupManifest): Promise<
   const restored = await countTables(db);
   const differ = Object.entries(manifest.tables)
     .filter(([t, n]) => restored[t] !== n)
-    .map(([t, n]) => `${t}（备份 ${n} 行，恢复后 ${restored[t] ?? '无此表'}）`);
+    .map(
+      ([t, n]) => `${t}（备份 ${n} 行，恢复后 ${t in restored ? `${restored[t]} 行` : '无此表'}）`,
+    );
   if (differ.length)
     throw new BackupError(`恢复后的数据与备份清单不一致，备份文件可能已损坏：${differ.join('；')}`);
 }

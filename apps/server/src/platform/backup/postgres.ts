@@ -157,7 +157,14 @@ export async function restorePostgres(
     ]);
     const handle = await openDatabase({ url, poolSize: 1 });
     try {
-      await checkCounts(handle.db, manifest);
+      try {
+        await checkCounts(handle.db, manifest);
+      } catch (err) {
+        // pg_restore has committed: an empty target is made empty again
+        if (!opts.force)
+          await sql`DROP SCHEMA public CASCADE; CREATE SCHEMA public;`.execute(handle.db);
+        throw err;
+      }
       return { manifest, migrated: await migrateToLatest(handle.db) };
     } finally {
       await handle.close();
