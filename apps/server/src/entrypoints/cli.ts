@@ -7,6 +7,7 @@ import { openDatabase } from '../platform/database/db';
 import { migrateToLatest } from '../platform/database/migrate';
 import { rebuildRollups, verifyRollups } from '../modules/rollups';
 import { verifyAndCheckpoint } from '../modules/audit';
+import { lockDataDir } from '../platform/backup/data-dir-lock';
 import { runBackupCommand } from './backup-cli';
 
 const command = process.argv[2];
@@ -15,6 +16,17 @@ const config = loadConfig();
 // backup and restore open the database themselves, or must not (a restore target, a running server's)
 if (command === 'backup' || command === 'restore')
   process.exit(await runBackupCommand(command, process.argv.slice(3), config));
+
+// never open the embedded database beside a running server's instance: that corrupts it
+let unlock = () => {};
+if (!config.databaseUrl) {
+  try {
+    unlock = lockDataDir(config.dataDir);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+}
 const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const where = config.databaseUrl ? 'PostgreSQL 服务器' : `嵌入式数据库 ${config.dataDir}`;
 
@@ -104,4 +116,5 @@ try {
   }
 } finally {
   await handle.close();
+  unlock();
 }

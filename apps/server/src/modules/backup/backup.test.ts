@@ -450,7 +450,7 @@ describe('npm run backup / npm run restore', () => {
     expect(again.err).toMatch(/^恢复失败：.*(不是空的|已有 \d+ 张表).*--force/);
     await target.drop();
     await source.drop();
-  }, 180_000);
+  }, 420_000);
 
   it('with the embedded database open in a running server, goes through the server or says how', async () => {
     const source = await freshTarget();
@@ -470,6 +470,10 @@ describe('npm run backup / npm run restore', () => {
       const refused = await cliRun(env, 'backup');
       expect(refused.code).toBe(1);
       expect(refused.err).toMatch(/正由运行中的服务使用[\s\S]*\/api\/system\/backup/);
+      // nor does any other command open it beside the server
+      const migrate = await cliRun(env, 'db:migrate');
+      expect(migrate.code).toBe(1);
+      expect(migrate.err).toMatch(/正被另一个进程（\d+）使用/);
 
       const file = join(scratch, `through-${++seq}.bak`);
       const via = await cliRun(
@@ -503,7 +507,7 @@ describe('npm run backup / npm run restore', () => {
       await xm.close();
       await source.drop();
     }
-  }, 180_000);
+  }, 420_000);
 });
 
 describe('the archive', () => {
