@@ -21,6 +21,7 @@ import { restoreEmbedded, type RestoreResult } from '../../platform/backup/embed
 import { restorePostgres } from '../../platform/backup/postgres';
 import { openDatabase, type DatabaseOptions, type Db } from '../../platform/database/db';
 import { migrateToLatest } from '../../platform/database/migrate';
+import { verifyAuditChain } from '../audit';
 import { verifyRollups } from '../rollups';
 import { hashPassword } from '../users/password';
 import { insertUser } from '../users/user.repository';
@@ -217,6 +218,21 @@ describe('backup while writes go on, restore into a fresh target', () => {
     expect(
       back.some((r) => r.action === 'system.backup' && r.actor_name.includes('backup_admin')),
     ).toBe(true);
+  });
+
+  it('has the same audit hash chain (a prefix of the source one), and it verifies', async () => {
+    const back = await restored!.db.selectFrom('audit_chain').selectAll().orderBy('seq').execute();
+    expect(back.length).toBe(result.manifest.tables.audit_log);
+    const source = await xm.db
+      .selectFrom('audit_chain')
+      .selectAll()
+      .where('seq', '<=', back.at(-1)!.seq)
+      .orderBy('seq')
+      .execute();
+    expect(back).toEqual(source);
+    const report = await verifyAuditChain(restored!.db);
+    expect(report.problems).toEqual([]);
+    expect(report.entries).toBe(back.length);
   });
 
   it('agrees with itself: the dashboard rollups match a recomputation', async () => {
