@@ -161,6 +161,11 @@ export function useE2e(opts: { server?: 'own' | 'shared' } = {}): E2e {
       if (user && state) await signedIn(context, server.url, user, state);
       const page = await context.newPage();
       const errors = watchErrors(page);
+      // a page the Content-Security-Policy broke fails its test, whatever it checks
+      onTestFinished(() => {
+        const csp = errors.filter((e) => e.includes('Content Security Policy'));
+        if (csp.length) throw new Error(`CSP 拦截了页面的内容：\n${csp.join('\n')}`);
+      });
       if (path !== null) await page.goto(url(path));
       return { page, context, errors };
     },

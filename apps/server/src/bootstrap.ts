@@ -42,6 +42,8 @@ export interface XiangmuOptions {
   adminPassword?: string | undefined;
   demoSeed: boolean;
   secureCookies: boolean;
+  /** /docs without a session (XIANGMU_PUBLIC_DOCS) */
+  publicDocs?: boolean;
   runWorker: boolean;
   webDist?: string | undefined;
   throttle?: LoginThrottle;
@@ -102,6 +104,7 @@ export async function createXiangmu(opts: XiangmuOptions) {
         engine,
         jobs,
         secureCookies: opts.secureCookies,
+        publicDocs: opts.publicDocs ?? false,
         authenticate: (token, ip) => sessions.get(token, ip, () => authenticate(db, token, ip)),
         afterWrite: () => sessions.clear(),
       },

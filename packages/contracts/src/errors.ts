@@ -5,7 +5,7 @@
 export const errorMessages = {
   VALIDATION_FAILED: '提交的数据不符合要求',
   MALFORMED_REQUEST: '请求格式错误，无法解析',
-  BODY_TOO_LARGE: '提交的内容过大',
+  BODY_TOO_LARGE: '提交的内容过大，上限 1 MB',
   UNSUPPORTED_MEDIA_TYPE: '不支持的内容类型，请以 JSON 格式提交',
   NOT_FOUND: '请求的资源不存在',
   UNAUTHENTICATED: '未登录或登录已过期，请重新登录',

@@ -14,6 +14,7 @@ const xm = await createXiangmu({
   adminPassword: config.adminPassword,
   demoSeed: config.demoSeed,
   secureCookies: config.secureCookies,
+  publicDocs: config.publicDocs,
   // the embedded database lives in this process, so its worker must too
   runWorker: config.runWorker || !config.databaseUrl,
   webDist: config.webDist ? resolve(config.webDist) : join(here, '../../../web/dist'),

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { attachment, attachmentUploadQuery, idParam } from '@xiangmu/contracts';
 import type { ApiApp, AppContext } from '../../platform/http/app';
 import { DomainError } from '../../platform/http/domain-error';
+import { sendUserFile } from '../../platform/http/download';
 import { actorOf } from '../../platform/http/request';
 import * as attachments from './attachment.service';
 
@@ -39,13 +40,7 @@ export function attachmentRoutes(app: ApiApp, { db }: AppContext) {
         actorOf(req),
         req.params.id,
       );
-      return reply
-        .header('content-type', a.contentType)
-        .header('content-length', data.length)
-        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`)
-        .header('cache-control', 'private, max-age=86400')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .send(data);
+      return sendUserFile(reply, { contentType: a.contentType, data, filename: a.filename });
     },
   );
 }

@@ -125,6 +125,64 @@ describe('the audit hash chain', () => {
     }
   });
 
+  it('chains every row a transaction wrote, at commit, and none a savepoint rolled back', async () => {
+    const { ctx } = await world(1);
+    const row = (entity_id: string) => ({
+      actor_id: null,
+      actor_name: '系统',
+      action: 'test.batch',
+      entity_type: 'test',
+      entity_id,
+      region_code: null,
+      before: null,
+      after: JSON.stringify({ entity_id }),
+      ip: null,
+    });
+    await ctx.db.transaction().execute(async (trx) => {
+      // a mark left for the session (not this transaction's) must not switch the chain off
+      await sql`select set_config('xiangmu.audit_chain_mark', '1', false)`.execute(trx);
+      await trx.insertInto('audit_log').values(row('first')).execute();
+      await trx
+        .insertInto('audit_log')
+        .values(Array.from({ length: 300 }, (_, i) => row(`many-${i}`)))
+        .execute();
+      await sql`savepoint s`.execute(trx);
+      await trx
+        .insertInto('audit_log')
+        .values([row('undone-1'), row('undone-2')])
+        .execute();
+      await sql`rollback to savepoint s`.execute(trx);
+      await trx.insertInto('audit_log').values(row('last')).execute();
+      // nothing is chained before commit
+      expect(
+        await trx
+          .selectFrom('audit_chain as c')
+          .innerJoin('audit_log as a', 'a.id', 'c.audit_id')
+          .where('a.action', '=', 'test.batch')
+          .select('c.seq')
+          .execute(),
+      ).toEqual([]);
+    });
+    const report = await verifyAuditChain(ctx.db);
+    expect(report.problems).toEqual([]);
+    const chained = await ctx.db
+      .selectFrom('audit_chain as c')
+      .innerJoin('audit_log as a', 'a.id', 'c.audit_id')
+      .select(['c.seq', 'a.id', 'a.entity_id'])
+      .where('a.action', '=', 'test.batch')
+      .orderBy('c.seq')
+      .execute();
+    expect(chained.map((c) => c.entity_id)).toEqual([
+      'first',
+      ...Array.from({ length: 300 }, (_, i) => `many-${i}`),
+      'last',
+    ]);
+    // in id order, seq without holes, ending at the head
+    expect(chained.map((c) => c.id)).toEqual([...chained.map((c) => c.id)].sort((a, b) => a - b));
+    expect(chained.at(-1)!.seq - chained[0]!.seq).toBe(301);
+    expect(report.head!.seq).toBe(chained.at(-1)!.seq);
+  });
+
   it('names the row a superuser edited', async () => {
     const { ctx } = await world();
     const target = (await ids(ctx))[5]!;

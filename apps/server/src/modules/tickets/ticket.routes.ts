@@ -36,6 +36,7 @@ import {
 } from '@xiangmu/contracts';
 import type { ApiApp, AppContext } from '../../platform/http/app';
 import { DomainError } from '../../platform/http/domain-error';
+import { sendUserFile } from '../../platform/http/download';
 import { actorOf } from '../../platform/http/request';
 import * as categories from './category.service';
 import * as open311 from './open311.service';
@@ -228,11 +229,7 @@ export function ticketRoutes(app: ApiApp, { db }: AppContext) {
     },
     async (req, reply) => {
       const p = await tickets.getTicketPhoto(db, actorOf(req), req.params.id, req.params.photoId);
-      return reply
-        .header('content-type', p.contentType)
-        .header('content-length', p.data.length)
-        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(p.filename)}`)
-        .send(p.data);
+      return sendUserFile(reply, p);
     },
   );
 

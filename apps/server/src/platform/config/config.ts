@@ -12,6 +12,8 @@ const envSchema = z.object({
   /** run the job worker inside the API process (always on for the embedded database) */
   XIANGMU_WORKER: z.enum(['on', 'off']).default('on'),
   XIANGMU_DEMO_SEED: z.enum(['on', 'off']).default('on'),
+  /** 'true': the API docs (/docs) open without a session */
+  XIANGMU_PUBLIC_DOCS: z.enum(['true', 'false']).default('false'),
   XIANGMU_WEB_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -26,6 +28,7 @@ export interface Config {
   secureCookies: boolean;
   runWorker: boolean;
   demoSeed: boolean;
+  publicDocs: boolean;
   webDist: string | undefined;
   logLevel: string;
 }
@@ -47,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.XIANGMU_SECURE_COOKIES === 'true',
     runWorker: e.XIANGMU_WORKER === 'on',
     demoSeed: e.XIANGMU_DEMO_SEED === 'on',
+    publicDocs: e.XIANGMU_PUBLIC_DOCS === 'true',
     webDist: e.XIANGMU_WEB_DIST,
     logLevel: e.LOG_LEVEL,
   };

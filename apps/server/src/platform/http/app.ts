@@ -22,7 +22,10 @@ import type { Db, Engine } from '../database/db';
 import type { JobRunner } from '../jobs/runner';
 import { registerErrorHandler } from './error-handler';
 import { DomainError } from './domain-error';
+import { forbiddenCharIn, forbiddenCharMessage } from './input';
+import { isApiPath, isDocsPath, normalizedPath } from './paths';
 import type { RequestActor } from './request';
+import { drainRest, uploadStream } from './uploads';
 
 export const SESSION_COOKIE = 'xm_sid';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -44,6 +47,8 @@ export interface AppContext {
   engine: Engine;
   jobs: JobRunner;
   secureCookies: boolean;
+  /** /docs (Swagger UI, OpenAPI JSON) without a session; by default behind login */
+  publicDocs?: boolean;
   /** resolves a session cookie to its actor (modules/auth) */
   authenticate: (token: string, ip: string | null) => Promise<RequestActor | null>;
   /** called before the response of every state-changing request is sent */
@@ -70,13 +75,37 @@ export interface BuildOptions {
   routeModules: Array<(app: ApiApp, ctx: AppContext) => void>;
 }
 
+/** JSON bodies; uploads have their own limits, checked by their routes as they read */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The pages' policy (docs/adr/0020-content-security-policy.md): scripts only
+ * from our own origin, no inline script, no eval; inline styles allowed, as
+ * antd's CSS-in-JS writes <style> elements at run time.
+ */
+export const HTML_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+/** API answers are data: nothing in them may load or run, nor be framed. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** The HTTP adapter: plugins, auth and CSRF hooks, error mapping, docs and the web UI. */
 export async function buildApp(ctx: AppContext, opts: BuildOptions) {
   const app = Fastify({
     loggerInstance: opts.logger,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: JSON_BODY_LIMIT,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -96,7 +125,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
   // limits the size (and checks a photo's type by its first bytes).
   app.addContentTypeParser(
     [XLSX_CONTENT_TYPE, 'application/octet-stream', ...imageContentTypes],
-    (_req, payload, done) => done(null, payload),
+    (_req, payload, done) => done(null, uploadStream(payload)),
   );
   await app.register(fastifySwagger, {
     openapi: {
@@ -118,8 +147,14 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   app.decorateRequest('actor', null);
+  // Decided on the route matched and on the normalized path, never on the raw
+  // URL: the router takes `/%61pi/users` for /api/users (issue 14).
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
+    const path = normalizedPath(req.url);
+    const route = req.routeOptions.url ?? '';
+    const api = isApiPath(path) || route.startsWith('/api/');
+    const docs = !ctx.publicDocs && (isDocsPath(path) || route.startsWith('/docs'));
+    if (!api && !docs) return;
     const token = req.cookies[SESSION_COOKIE];
     req.actor = token ? await ctx.authenticate(token, req.ip) : null;
     const config = req.routeOptions.config;
@@ -131,14 +166,14 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
       throw new DomainError('PASSWORD_CHANGE_REQUIRED');
   });
 
-  // PostgreSQL cannot store a NUL byte in text: one anywhere in the query,
-  // the path or a JSON body is refused here, once for every route, instead of
-  // failing in the database as a 500 (issue 14).
+  // Characters no column or export can hold (NUL was a 500 from the
+  // database): refused here, once for every route, in the query, the path and
+  // a JSON or form body (issue 14).
   app.addHook('preValidation', async (req) => {
-    if (holdsNul(req.query) || holdsNul(req.params) || holdsNul(req.body))
-      throw new DomainError('VALIDATION_FAILED', {
-        message: '提交的内容含有不可见的空字符（NUL），请删除后重试',
-      });
+    const bad =
+      forbiddenCharIn(req.query) ?? forbiddenCharIn(req.params) ?? forbiddenCharIn(req.body);
+    if (bad !== null)
+      throw new DomainError('VALIDATION_FAILED', { message: forbiddenCharMessage(bad) });
   });
 
   app.addHook('onSend', (req, reply, payload, done) => {
@@ -147,6 +182,25 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
     reply.header('x-frame-options', 'DENY');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
+    if (ctx.secureCookies) reply.header('strict-transport-security', HSTS);
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html')) {
+      if (!reply.hasHeader('content-security-policy'))
+        reply.header('content-security-policy', HTML_CSP);
+    } else if (isApiPath(normalizedPath(req.url))) {
+      if (!reply.hasHeader('content-security-policy'))
+        reply.header('content-security-policy', API_CSP);
+      // answers about people and money stay out of every cache; a route that
+      // knows better (a photo, immutable) says so itself
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    }
+    // Answered before the body was read to its end (too large, wrong type,
+    // refused): drop the rest instead of closing, so the client, still
+    // sending, reads the answer rather than a reset connection.
+    if (req.raw.complete === false) {
+      reply.removeHeader('connection');
+      drainRest(req.raw);
+    }
     done(null, payload);
   });
 
@@ -162,7 +216,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
   if (web) await app.register(fastifyStatic, { root: web, wildcard: false, index: ['index.html'] });
   // The single-page app owns every other GET path; the API keeps its 404s.
   app.setNotFoundHandler((req, reply) => {
-    if (web && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/docs'))
+    const path = normalizedPath(req.url);
+    if (web && req.method === 'GET' && !isApiPath(path) && !isDocsPath(path))
       return reply.type('text/html').sendFile('index.html');
     return reply.status(404).send({
       code: 'NOT_FOUND',
@@ -174,13 +229,3 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
 
 export const routeTableOf = (app: FastifyInstance): RouteInfo[] =>
   (app as unknown as { routeTable: RouteInfo[] }).routeTable;
-
-/** a NUL byte in a string, or in any string of a parsed JSON value (not in uploads: Buffers) */
-function holdsNul(v: unknown, depth = 0): boolean {
-  if (typeof v === 'string') return v.includes('\u0000');
-  if (depth > 20 || v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return false;
-  if (Array.isArray(v)) return v.some((x) => holdsNul(x, depth + 1));
-  // an upload's stream is read by its handler
-  if (typeof (v as { pipe?: unknown }).pipe === 'function') return false;
-  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || holdsNul(x, depth + 1));
-}

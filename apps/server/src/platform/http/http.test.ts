@@ -23,7 +23,11 @@ describe('health and API docs', () => {
   });
 
   it('serves OpenAPI built from the same zod schemas, with every route', async () => {
-    const res = await ctx.request('GET', '/docs/json');
+    // behind login by default (hardening.test.ts has the rest)
+    await ctx.createUser({ username: 'docs_reader', role: 'viewer', region: '410100' });
+    const as = await ctx.sessionFor('docs_reader');
+    expect((await ctx.request('GET', '/docs/json')).status).toBe(401);
+    const res = await ctx.request('GET', '/docs/json', { as });
     expect(res.status).toBe(200);
     expect(res.body.openapi).toMatch(/^3\./);
     expect(Object.keys(res.body.paths)).toEqual(
@@ -34,7 +38,7 @@ describe('health and API docs', () => {
       'username',
       'password',
     ]);
-    const page = await ctx.request('GET', '/docs');
+    const page = await ctx.request('GET', '/docs', { as });
     expect([200, 302]).toContain(page.status);
   });
 });
