@@ -8,27 +8,27 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createXiangmu, type Xiangmu } from '../../bootstrap';
+import { createXiangmu, type Xiangmu } from '../bootstrap';
 import {
   countTables,
   latestMigration,
   MANIFEST,
   tablesOf,
   type BackupManifest,
-} from '../../platform/backup/archive';
-import { LOCK_FILE } from '../../platform/backup/data-dir-lock';
-import { restoreEmbedded, type RestoreResult } from '../../platform/backup/embedded';
-import { restorePostgres } from '../../platform/backup/postgres';
-import { openDatabase, type DatabaseOptions, type Db } from '../../platform/database/db';
-import { migrateToLatest } from '../../platform/database/migrate';
-import { verifyAuditChain } from '../audit';
-import { verifyRollups } from '../rollups';
-import { hashPassword } from '../users/password';
-import { insertUser } from '../users/user.repository';
-import { ADMIN_PASSWORD, engine, freshDatabase, USER_PASSWORD } from '../../test/harness';
-import { projectBody } from '../../test/route-specs';
+} from '../platform/backup/archive';
+import { LOCK_FILE } from '../platform/backup/data-dir-lock';
+import { restoreEmbedded, type RestoreResult } from '../platform/backup/embedded';
+import { restorePostgres } from '../platform/backup/postgres';
+import { openDatabase, type DatabaseOptions, type Db } from '../platform/database/db';
+import { migrateToLatest } from '../platform/database/migrate';
+import { verifyAuditChain } from '../modules/audit';
+import { verifyRollups } from '../modules/rollups';
+import { hashPassword } from '../modules/users/password';
+import { insertUser } from '../modules/users/user.repository';
+import { ADMIN_PASSWORD, engine, freshDatabase, USER_PASSWORD } from './harness';
+import { projectBody } from './route-specs';
 
-const root = resolve(fileURLToPath(import.meta.url), '../../../../../..');
+const root = resolve(fileURLToPath(import.meta.url), '../../../../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
 const cli = join(root, 'apps/server/src/entrypoints/cli.ts');
 const run = promisify(execFile);

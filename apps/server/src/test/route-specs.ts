@@ -522,7 +522,7 @@ export const routeSpecs: Record<string, RouteSpec> = {
     kind: 'global',
     roles: ['city_admin'],
     build: async () => ({ url: '/api/system/backup' }),
-    // a download, yet audited (modules/backup/backup.test.ts checks the row)
+    // a download, yet audited (test/backup.test.ts checks the row)
     audit: 'system.backup',
   },
   ...milestoneRouteSpecs,
