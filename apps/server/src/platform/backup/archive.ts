@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { finished, Readable } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
 import * as tar from 'tar';
 import { migrations } from '../database/migrations';
@@ -90,8 +90,27 @@ export async function describeDatabase(
 export function archiveStream(stage: string, entries: string[], gzip: boolean): Readable {
   const pack = tar.c({ cwd: stage, gzip, portable: true }, [MANIFEST, ...entries]);
   const out = Readable.from(pack);
-  out.once('close', () => void rm(stage, { recursive: true, force: true }));
+  const remove = () => void rm(stage, { recursive: true, force: true });
+  finished(out, remove);
+  out.once('close', remove);
   return out;
+}
+
+/**
+ * A new stage directory `<prefix>XXXXXX`; stages of the same prefix older
+ * than a day are removed first (a process killed mid-backup leaves its own).
+ */
+export async function newStage(prefix: string): Promise<string> {
+  const dir = dirname(prefix);
+  const start = basename(prefix);
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(start)) continue;
+    const path = join(dir, name);
+    const st = await stat(path).catch(() => null);
+    if (st?.isDirectory() && st.mtimeMs < dayAgo) await rm(path, { recursive: true, force: true });
+  }
+  return mkdtemp(prefix);
 }
 
 /**

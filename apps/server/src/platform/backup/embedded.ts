@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
@@ -15,6 +15,7 @@ import {
   checkCounts,
   describeDatabase,
   MANIFEST,
+  newStage,
   pgMajor,
   unpackBackup,
   type BackupManifest,
@@ -35,7 +36,7 @@ export async function createEmbeddedBackup(
   pglite: PGlite,
 ): Promise<{ manifest: BackupManifest; stream: Readable }> {
   const dataDir = pglite.dataDir;
-  const stage = await mkdtemp(dataDir ? `${dataDir}.backup-` : join(tmpdir(), 'xiangmu-backup-'));
+  const stage = await newStage(dataDir ? `${dataDir}.backup-` : join(tmpdir(), 'xiangmu-backup-'));
   try {
     const pgdata = join(stage, 'pgdata');
     const manifest = await db.connection().execute(async (conn) => {

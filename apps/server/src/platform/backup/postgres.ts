@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -13,6 +13,7 @@ import {
   checkCounts,
   describeDatabase,
   MANIFEST,
+  newStage,
   pgMajor,
   unpackBackup,
   type BackupManifest,
@@ -63,7 +64,7 @@ export async function createPostgresBackup(
   db: Db,
   url: string,
 ): Promise<{ manifest: BackupManifest; stream: Readable }> {
-  const stage = await mkdtemp(join(tmpdir(), 'xiangmu-backup-'));
+  const stage = await newStage(join(tmpdir(), 'xiangmu-backup-'));
   try {
     const manifest = await db.connection().execute(async (conn) => {
       await sql`begin isolation level repeatable read read only`.execute(conn);
