@@ -131,6 +131,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       END)
       EXECUTE FUNCTION audit_log_chain();
 
-    SELECT audit_chain_append(coalesce((SELECT range_agg(int8range(id, id + 1)) FROM audit_log), '{}'));
+    -- the rows written before this migration, in id order, 10 000 ids at a
+    -- time (a long history never sits in one set of arrays)
+    DO $$
+    DECLARE
+      lo bigint := (SELECT min(id) FROM audit_log);
+      hi bigint := (SELECT max(id) FROM audit_log);
+    BEGIN
+      WHILE lo <= hi LOOP
+        PERFORM audit_chain_append(int8multirange(int8range(lo, lo + 10000)));
+        lo := lo + 10000;
+      END LOOP;
+    END $$;
   `.execute(db);
 }
