@@ -30,7 +30,7 @@ import { seedDemoMilestones } from './seeds/demo-milestones';
 import { seedDemoProjects } from './seeds/demo-projects';
 import { seedDemoReports } from './seeds/demo-reports';
 import { seedDemoTickets } from './seeds/demo-tickets';
-import { buildApp } from './platform/http/app';
+import { buildApp, type TrustProxy } from './platform/http/app';
 import { JobRunner } from './platform/jobs/runner';
 import { registerJobs } from './job-registry';
 import { backupRoutes } from './modules/backup';
@@ -44,6 +44,8 @@ export interface XiangmuOptions {
   secureCookies: boolean;
   /** /docs without a session (XIANGMU_PUBLIC_DOCS) */
   publicDocs?: boolean;
+  /** XIANGMU_TRUST_PROXY */
+  trustProxy?: TrustProxy;
   runWorker: boolean;
   webDist?: string | undefined;
   throttle?: LoginThrottle;
@@ -111,6 +113,7 @@ export async function createXiangmu(opts: XiangmuOptions) {
       {
         logger: opts.logger,
         webDist: opts.webDist,
+        trustProxy: opts.trustProxy ?? false,
         routeModules: [
           authRoutes(opts.throttle),
           userRoutes({ endSessions: endSessionsOf }),

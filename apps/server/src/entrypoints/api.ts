@@ -15,6 +15,7 @@ const xm = await createXiangmu({
   demoSeed: config.demoSeed,
   secureCookies: config.secureCookies,
   publicDocs: config.publicDocs,
+  trustProxy: config.trustProxy,
   // the embedded database lives in this process, so its worker must too
   runWorker: config.runWorker || !config.databaseUrl,
   webDist: config.webDist ? resolve(config.webDist) : join(here, '../../../web/dist'),

@@ -3,6 +3,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { roles as allRoles, XLSX_CONTENT_TYPE, type Role } from '@xiangmu/contracts';
 import { createXiangmu, type Xiangmu } from '../bootstrap';
+import type { TrustProxy } from '../platform/http/app';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { insertSession } from '../modules/auth/session.repository';
 import { insertDepartment } from '../modules/users/department.repository';
@@ -92,7 +93,7 @@ const uploadType = (b: Buffer) =>
         : XLSX_CONTENT_TYPE;
 
 export async function createTestContext(
-  opts: { demoSeed?: boolean; throttle?: LoginThrottle } = {},
+  opts: { demoSeed?: boolean; throttle?: LoginThrottle; trustProxy?: TrustProxy } = {},
 ): Promise<TestContext> {
   const database = await freshDatabase();
   const xm = await createXiangmu({
@@ -104,6 +105,7 @@ export async function createTestContext(
     runWorker: false,
     // no address slow-down by default: tests log in from one address all the time
     throttle: opts.throttle ?? new LoginThrottle({ addressStepMs: 0 }),
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
   });
   const { db } = xm;
   hashed ??= hashPassword(USER_PASSWORD);

@@ -217,6 +217,45 @@ describe('an office behind one address (NAT) is not locked out by one guesser', 
   });
 });
 
+describe('behind a reverse proxy (XIANGMU_TRUST_PROXY)', () => {
+  // The proxy at 10.9.0.1 tells the client's address in X-Forwarded-For.
+  const viaProxy = (c: TestContext, username: string, password: string, client: string) =>
+    c.request('POST', '/api/auth/login', {
+      body: { username, password },
+      remoteAddress: '10.9.0.1',
+      headers: { 'x-forwarded-for': client },
+    });
+
+  it('a trusted proxy: the pair block counts by the client address it forwards', async () => {
+    const c = await createTestContext({ trustProxy: ['10.9.0.1'] });
+    try {
+      await c.createUser({ username: 'kate', role: 'viewer', region: '410171' });
+      for (let i = 0; i < PAIR_LIMIT; i++)
+        expect((await viaProxy(c, 'kate', `Wrong-Pass-${i}`, '203.0.113.7')).status).toBe(401);
+      expect((await viaProxy(c, 'kate', USER_PASSWORD, '203.0.113.7')).status).toBe(429);
+      // another client behind the same proxy is not the guesser
+      expect((await viaProxy(c, 'kate', USER_PASSWORD, '203.0.113.8')).status).toBe(200);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('an untrusted sender cannot pick its address with the header', async () => {
+    const c = await createTestContext();
+    try {
+      await c.createUser({ username: 'liam', role: 'viewer', region: '410171' });
+      // a new forged address each try: all count for the sender's own address
+      for (let i = 0; i < PAIR_LIMIT; i++)
+        expect((await viaProxy(c, 'liam', `Wrong-Pass-${i}`, `203.0.113.${i + 20}`)).status).toBe(
+          401,
+        );
+      expect((await viaProxy(c, 'liam', USER_PASSWORD, '203.0.113.99')).status).toBe(429);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
 describe('first admin and forced password change', () => {
   it('creates admin with the configured password, who must change it first', async () => {
     const res = await login('admin', ADMIN_PASSWORD);

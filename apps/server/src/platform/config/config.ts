@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -14,6 +15,17 @@ const envSchema = z.object({
   XIANGMU_DEMO_SEED: z.enum(['on', 'off']).default('on'),
   /** 'true': the API docs (/docs) open without a session */
   XIANGMU_PUBLIC_DOCS: z.enum(['true', 'false']).default('false'),
+  /**
+   * 'false' (default), 'true' (any proxy), or the proxies'
+   * addresses/CIDR ranges separated by commas: whose X-Forwarded-For gives the
+   * client address the login throttle counts by
+   */
+  XIANGMU_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .refine((v) => parseTrustProxy(v) !== null, {
+      message: '应为 true、false 或以逗号分隔的代理地址/网段 (true, false or proxy addresses)',
+    }),
   XIANGMU_WEB_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -29,6 +41,7 @@ export interface Config {
   runWorker: boolean;
   demoSeed: boolean;
   publicDocs: boolean;
+  trustProxy: boolean | string[];
   webDist: string | undefined;
   logLevel: string;
 }
@@ -51,7 +64,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: e.XIANGMU_WORKER === 'on',
     demoSeed: e.XIANGMU_DEMO_SEED === 'on',
     publicDocs: e.XIANGMU_PUBLIC_DOCS === 'true',
+    trustProxy: parseTrustProxy(e.XIANGMU_TRUST_PROXY) ?? false,
     webDist: e.XIANGMU_WEB_DIST,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** 'true' | 'false' | addresses or CIDR ranges separated by commas; null if not one of them */
+function parseTrustProxy(value: string): boolean | string[] | null {
+  const v = value.trim();
+  if (v === 'true' || v === 'false') return v === 'true';
+  const list = v.split(',').map((a) => a.trim());
+  const valid = (a: string) => {
+    const [ip, bits, ...rest] = a.split('/');
+    const family = isIP(ip ?? '');
+    if (family === 0 || rest.length > 0) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  };
+  return list.every(valid) ? list : null;
 }

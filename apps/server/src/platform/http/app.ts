@@ -69,9 +69,14 @@ export interface RouteInfo {
   public: boolean;
 }
 
+/** true: any proxy; a list: those addresses or CIDR ranges */
+export type TrustProxy = boolean | string[];
+
 export interface BuildOptions {
   logger: FastifyBaseLogger;
   webDist?: string | undefined;
+  /** which proxies' X-Forwarded-For to believe (XIANGMU_TRUST_PROXY); none by default */
+  trustProxy?: TrustProxy;
   routeModules: Array<(app: ApiApp, ctx: AppContext) => void>;
 }
 
@@ -106,6 +111,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: JSON_BODY_LIMIT,
+    // the client address feeds the login throttle: behind a reverse proxy it
+    // must come from X-Forwarded-For, and only a trusted proxy may set it
+    trustProxy: opts.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

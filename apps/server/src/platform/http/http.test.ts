@@ -48,6 +48,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/配置错误[\s\S]*PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
     expect(loadConfig({}).port).toBe(3000);
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ XIANGMU_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+    ]);
+    expect(() => loadConfig({ XIANGMU_TRUST_PROXY: '10.0.0.300' })).toThrow(/XIANGMU_TRUST_PROXY/);
+    expect(() => loadConfig({ XIANGMU_TRUST_PROXY: '3' })).toThrow(/代理地址/);
   });
 });
 
