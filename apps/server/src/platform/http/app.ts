@@ -86,7 +86,7 @@ export const JSON_BODY_LIMIT = 1024 * 1024;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * The pages' policy (docs/adr/0020-content-security-policy.md): scripts only
+ * The pages' policy (docs/adr/0019-content-security-policy.md): scripts only
  * from our own origin, no inline script, no eval; inline styles allowed, as
  * antd's CSS-in-JS writes <style> elements at run time.
  */
