@@ -102,6 +102,7 @@ async function backup(config: Config, args: string[]) {
       : await createEmbeddedBackup(handle.db, handle.pglite!);
     const file = resolve(out ?? join('backups', defaultBackupName(manifest.engine)));
     const size = await save(stream, file);
+    await stream.removed;
     console.log(`已备份到 ${file}（${mb(size)}；${summary(manifest)}）`);
   } finally {
     await handle.close();

@@ -87,13 +87,18 @@ export async function describeDatabase(
  * directory, manifest first; the stage is removed when the stream closes,
  * whether it ended or was abandoned.
  */
-export function archiveStream(stage: string, entries: string[], gzip: boolean): Readable {
+export function archiveStream(
+  stage: string,
+  entries: string[],
+  gzip: boolean,
+): Readable & { removed: Promise<void> } {
   const pack = tar.c({ cwd: stage, gzip, portable: true }, [MANIFEST, ...entries]);
   const out = Readable.from(pack);
-  const remove = () => void rm(stage, { recursive: true, force: true });
-  finished(out, remove);
-  out.once('close', remove);
-  return out;
+  // awaited by a CLI before it exits, which would otherwise cut the removal short
+  const removed = new Promise<void>((resolve) => {
+    finished(out, () => void rm(stage, { recursive: true, force: true }).then(() => resolve()));
+  });
+  return Object.assign(out, { removed });
 }
 
 /**

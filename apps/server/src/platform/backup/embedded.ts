@@ -34,7 +34,7 @@ const RUNTIME_FILES = new Set(['postmaster.pid', 'postmaster.opts', LOCK_FILE]);
 export async function createEmbeddedBackup(
   db: Db,
   pglite: PGlite,
-): Promise<{ manifest: BackupManifest; stream: Readable }> {
+): Promise<{ manifest: BackupManifest; stream: Readable & { removed: Promise<void> } }> {
   const dataDir = pglite.dataDir;
   const stage = await newStage(dataDir ? `${dataDir}.backup-` : join(tmpdir(), 'xiangmu-backup-'));
   try {

@@ -63,7 +63,7 @@ function run(tool: 'pg_dump' | 'pg_restore', args: string[]): Promise<void> {
 export async function createPostgresBackup(
   db: Db,
   url: string,
-): Promise<{ manifest: BackupManifest; stream: Readable }> {
+): Promise<{ manifest: BackupManifest; stream: Readable & { removed: Promise<void> } }> {
   const stage = await newStage(join(tmpdir(), 'xiangmu-backup-'));
   try {
     const manifest = await db.connection().execute(async (conn) => {
