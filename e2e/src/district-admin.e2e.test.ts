@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, login, pageOverflow, screenshot } from './harness';
-import { LAPTOP, PHONE, choose, chooseInTree, openMenu, useE2e } from './fixtures';
+import { LAPTOP, PHONE, apiWrite, choose, chooseInTree, openMenu, useE2e } from './fixtures';
 
 // These tests sign in through the form: the demo account's first sign-in
 // (no forced password change) and the login page on a phone are what they check.
@@ -100,6 +100,43 @@ describe('区县管理员（演示账号 jk_admin）', () => {
     expect(list.document).toBeLessThanOrEqual(list.viewport);
     await screenshot(page, 'phone-04-users');
 
+    expect(errors).toEqual([]);
+  });
+  it('登录限制：同一地址对某账号连续输错密码后只封这一对，管理员在“登录限制”里解除后即可登录', async () => {
+    const { page, errors } = await e2e.open('jk_admin', LAPTOP);
+    const username = `jk_lock_${Date.now() % 1_000_000}`;
+    const created = await apiWrite<{ initialPassword: string }>(page, 'POST', '/api/users', {
+      username,
+      displayName: '登录限制测试员',
+      role: 'viewer',
+      regionCode: '410171',
+    });
+    expect(created.status).toBeLessThan(300);
+    const password = created.body.initialPassword;
+
+    // Someone at this address guesses his password five times.
+    const guesser = await e2e.browser.newContext();
+    const attempt = (pw: string) =>
+      guesser.request.post(e2e.url('/api/auth/login'), { data: { username, password: pw } });
+    try {
+      for (let i = 0; i < 5; i++) expect((await attempt(`Wrong-Pass-${i}`)).status()).toBe(401);
+      expect((await attempt(password)).status()).toBe(429);
+
+      await openMenu(page, '登录限制', '**/system/login-blocks');
+      const row = page.getByTestId('login-throttles').locator('tr', { hasText: username });
+      await row.getByText('5次').waitFor();
+      expect(await row.textContent()).toContain('禁止登录至');
+      await screenshot(page, 'district-08-login-blocks');
+      await row.getByRole('button', { name: '解除限制' }).click();
+      await page.getByRole('button', { name: /^确\s*定$/ }).click();
+      await page.getByText('已解除限制').waitFor();
+      await row.waitFor({ state: 'detached' });
+
+      // The block is lifted: the right password gets in from the same address.
+      expect((await attempt(password)).status()).toBe(200);
+    } finally {
+      await guesser.close();
+    }
     expect(errors).toEqual([]);
   });
 });
