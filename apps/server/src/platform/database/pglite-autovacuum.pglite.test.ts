@@ -10,6 +10,9 @@ beforeAll(async () => {
 afterAll(() => ctx?.close());
 
 const deadRows = async (table: string) => {
+  // a backend sends its table counts at most once a second: flush them now,
+  // or the count (and the vacuum's own reading) may lag behind the updates
+  await sql`select pg_stat_force_next_flush()`.execute(ctx.db);
   const { rows } = await sql<{ dead: number }>`
     select n_dead_tup::int as dead from pg_stat_user_tables where relname = ${table}`.execute(
     ctx.db,
