@@ -19,6 +19,12 @@ afterAll(() => ctx?.close());
 
 const writeRoutes = Object.entries(routeSpecs).filter(([key]) => !key.startsWith('GET '));
 
+/** A change of an existing object: PATCH/PUT, or an action that says so. */
+const isUpdate = (key: string, action: string) =>
+  /^(PATCH|PUT) /.test(key) && !/_set$|\.region_switched$/.test(action)
+    ? true
+    : /[._](updated|renamed)$/.test(action);
+
 /** Everything a write may touch, to prove a refused request changed nothing. */
 async function snapshot() {
   const [users, departments, regions, audit, jobs] = await Promise.all([
@@ -60,11 +66,20 @@ describe('every write is audited', () => {
       .selectFrom('audit_log')
       .selectAll()
       .where('id', '>', Number(before.max ?? 0))
+      .orderBy('id')
       .execute();
     expect(rows.map((r) => r.action)).toContain(spec.audit);
     const row = rows.find((r) => r.action === spec.audit)!;
     expect(row.actor_name).not.toBe('');
     expect(row.at).toBeInstanceOf(Date);
+    // it names the object it changed, and an update says before and after (issue 14.3)
+    expect(row.entity_type, 'entity_type').toMatch(/^[a-z0-9_]+$/);
+    expect(row.entity_id, 'entity_id').toMatch(/^\S+$/);
+    if (isUpdate(key, row.action)) {
+      expect(row.before, 'before').not.toBeNull();
+      expect(row.after, 'after').not.toBeNull();
+      expect(row.after, 'after differs from before').not.toEqual(row.before);
+    }
   });
 });
 
