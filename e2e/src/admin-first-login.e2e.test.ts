@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN_INITIAL_PASSWORD, login, screenshot, settle, pendingRequests } from './harness';
-import { LAPTOP, useE2e } from './fixtures';
+import { LAPTOP, chooseInTree, useE2e } from './fixtures';
 
 const NEW_PASSWORD = 'Zz-Xiangmu-2026!';
 const JINGKAI = '郑州经济技术开发区';
@@ -58,36 +58,20 @@ describe('市级管理员首次登录', () => {
     await page.getByTestId('home-empty').waitFor();
     await screenshot(page, 'admin-04-home');
 
-    // Switch to 经开区 with the header switcher.
+    // Switch to 经开区 with the header switcher, and back to the city: the
+    // switcher still offers the whole home region. chooseInTree checks that
+    // each pick took (a click on the opening tree can be lost on a busy
+    // machine, and this test signs in for the first time, so it cannot be
+    // retried whole).
     const switcher = page.getByTestId('region-switcher');
-    await switcher.click();
-    await page.keyboard.type('经济技术');
-    await page.locator('.ant-select-tree-title', { hasText: JINGKAI }).first().click();
+    await chooseInTree(page, switcher, JINGKAI, '经济技术');
     await page.getByTestId('home-active-region').getByText(JINGKAI).waitFor();
     expect(await page.locator('header').textContent()).toContain(JINGKAI);
     await page.locator('.ant-select-dropdown').last().waitFor({ state: 'hidden' });
     await screenshot(page, 'admin-05-region-switched');
 
-    // …and back to the city: the switcher still offers the whole home region.
-    // Under a loaded CI machine the click now and then lands while the tree
-    // is still opening and changes nothing: open it again and pick once more
-    // (this test signs in for the first time, so a whole-test retry cannot help).
-    const cityShown = page.getByTestId('home-active-region').getByText('郑州市');
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (!(await page.locator('.ant-select-dropdown:visible').count())) await switcher.click();
-        await settle(page);
-        await page
-          .locator('.ant-select-dropdown:visible .ant-select-tree-title')
-          .filter({ hasText: /^郑州市$/ })
-          .click({ timeout: 10_000 });
-        await cityShown.waitFor({ timeout: 10_000 });
-        break;
-      } catch (err) {
-        if (attempt === 3) throw err;
-        await page.keyboard.press('Escape');
-      }
-    }
+    await chooseInTree(page, switcher, '郑州市');
+    await page.getByTestId('home-active-region').getByText('郑州市').waitFor();
     expect(await page.locator('header').textContent()).not.toContain(JINGKAI);
 
     // The audit log shows the failed login, login, password change and both switches.
