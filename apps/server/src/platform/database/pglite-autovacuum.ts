@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { inBackground } from './background';
 import type { Database } from './schema';
 
 /**
@@ -25,17 +26,18 @@ export async function vacuumDueTables(db: Kysely<Database>): Promise<string[]> {
   return rows.map((t) => t.name);
 }
 
-/** Runs `vacuumDueTables` every `everyMs` until stopped; a failed pass is retried next time. */
+/**
+ * Runs `vacuumDueTables` every `everyMs` until stopped, as background work
+ * (requests go first); a failed pass is retried next time.
+ */
 export function startAutovacuum(db: Kysely<Database>, everyMs: number) {
   let pass: Promise<unknown> | undefined;
-  const timer =
-    everyMs > 0
-      ? setInterval(() => {
-          pass ??= vacuumDueTables(db)
-            .catch(() => {})
-            .finally(() => (pass = undefined));
-        }, everyMs)
-      : undefined;
+  const run = () => {
+    pass ??= inBackground(() => vacuumDueTables(db))
+      .catch(() => {})
+      .finally(() => (pass = undefined));
+  };
+  const timer = everyMs > 0 ? setInterval(run, everyMs) : undefined;
   timer?.unref();
   return {
     async stop() {

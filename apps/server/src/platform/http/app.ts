@@ -18,6 +18,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { errorMessages, imageContentTypes, XLSX_CONTENT_TYPE } from '@xiangmu/contracts';
+import { requestStarted } from '../database/background';
 import type { Db, Engine } from '../database/db';
 import type { JobRunner } from '../jobs/runner';
 import { registerErrorHandler } from './error-handler';
@@ -153,6 +154,15 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions) {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  // Counted until the answer is out (or the client gone): on PGlite a job's
+  // next batch waits while any request is being answered (background.ts).
+  app.addHook('onRequest', (_req, reply, done) => {
+    const ended = requestStarted();
+    reply.raw.once('close', ended);
+    reply.raw.once('finish', ended);
+    done();
+  });
 
   app.decorateRequest('actor', null);
   // Decided on the route matched and on the normalized path, never on the raw

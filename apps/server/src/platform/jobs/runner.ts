@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
+import { inBackground } from '../database/background';
 import type { Db } from '../database/db';
 
 export interface JobDefinition {
@@ -136,7 +137,7 @@ export class JobRunner {
         name,
         payload: JSON.stringify(payload),
         status: 'queued',
-        run_at: new Date(),
+        run_at: sql<Date>`now()`,
         max_attempts: def.maxAttempts ?? 3,
       })
       .returning('id')
@@ -216,7 +217,9 @@ export class JobRunner {
               .selectFrom('jobs')
               .select('id')
               .where('status', '=', 'queued')
-              .where('run_at', '<=', new Date())
+              // the database's clock, as reclaimDead's: a run queued again in
+              // the same millisecond is due (now() has microseconds, a Date not)
+              .where('run_at', '<=', sql<Date>`now()`)
               .orderBy('run_at')
               .limit(1)
               .forUpdate()
@@ -298,11 +301,16 @@ export class JobRunner {
     }
   }
 
-  /** One pass: schedules, then the queue. Errors are logged, never thrown. */
+  /**
+   * One pass: schedules, then the queue. Errors are logged, never thrown.
+   * Background work: on PGlite requests take the connection first.
+   */
   async tick(): Promise<void> {
     try {
-      await this.enqueueDue();
-      await this.drain();
+      await inBackground(async () => {
+        await this.enqueueDue();
+        await this.drain();
+      });
     } catch (err) {
       this.log.error({ err }, 'job runner tick failed');
     }
