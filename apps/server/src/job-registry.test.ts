@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type Session, type TestContext } from './test/harness';
 import { deadlinesDone, dueTicket, finished } from './test/job-modes';
+import { jobResultLabels } from '@xiangmu/contracts';
 import { jobDefinitions } from './job-registry';
 
 // Jobs run inside the API process (XIANGMU_WORKER=on, and always on PGlite).
@@ -35,6 +36,10 @@ describe('jobs in the API process', () => {
     expect(runs.map((r) => [r.name, r.status, r.error, r.owner]).sort()).toEqual(
       jobDefinitions.map((d) => [d.name, 'succeeded', null, ctx.xm.jobs.owner]).sort(),
     );
+    // the 后台任务 page says what each figure of a result is (issue 15.2)
+    for (const r of runs)
+      for (const key of Object.keys((r.result ?? {}) as object))
+        expect(jobResultLabels[r.name]?.[key], `${r.name}: ${key}`).toBeDefined();
     expect(await deadlinesDone(ctx, ticket)).toEqual({
       level: 'district',
       escalations: 1,

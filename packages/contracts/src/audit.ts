@@ -51,7 +51,7 @@ export const auditActionLabels: Record<string, string> = {
   'project.import_uploaded': '上传导入文件',
   'project.import_mapped': '确认导入列映射',
   'project.imported': '批量导入项目',
-  'campaign.created': '新建"三个一批"期次',
+  'campaign.created': '新建“三个一批”期次',
   'campaign.entry_added': '列入批次',
   'campaign.entry_removed': '移出批次',
   'campaign.batch_locked': '审核锁定批次',
@@ -81,4 +81,71 @@ export const auditActionLabels: Record<string, string> = {
   'milestone.template_updated': '修改节点模板',
   'calendar.updated': '更正工作日历',
   'job.milestones_rated': '更新节点红黄绿灯',
+  'milestone.rated': '节点红黄绿灯变化',
+  'auth.login_block_lifted': '解除登录限制',
+  'dashboard.targets_set': '设置年度目标',
+  'enterprise.created': '新建企业',
+  'enterprise.updated': '修改企业',
+  'integration.client_created': '新建外部系统接入',
+  'integration.client_revoked': '停用外部系统接入',
+  'job.imports_swept': '清理导入残留文件',
+  'job.library_snapshot': '月末留存项目库指标',
+  'import.validation_interrupted': '导入校验中断',
+  'import.apply_interrupted': '导入写入中断',
+  'import.upload_expired': '导入文件过期未确认',
+  'system.backup': '备份数据库',
+  'system.restored': '恢复数据库',
+  'ticket.created': '新建工单',
+  'ticket.accepted': '受理工单',
+  'ticket.dispatched': '派发工单',
+  'ticket.returned': '退回工单',
+  'ticket.started': '开始办理',
+  'ticket.replied': '办理回复',
+  'ticket.rated': '评价工单',
+  'ticket.closed': '办结工单',
+  'ticket.reassigned': '改派工单',
+  'ticket.merged': '合并工单',
+  'ticket.supervised': '督办工单',
+  'ticket.escalated': '超期升级',
+  'ticket.reminded': '临期提醒',
+  'ticket.due_recomputed': '重算办理期限',
+  'ticket.photo_uploaded': '上传工单照片',
+  'ticket.category_created': '新建工单分类',
+  'ticket.category_updated': '修改工单分类',
 };
+
+/** What an audit entry is about, in Chinese: every entity_type written. */
+export const auditEntityLabels: Record<string, string> = {
+  user: '用户',
+  session: '登录会话',
+  login_throttle: '登录限制',
+  department: '部门',
+  region: '行政区划',
+  job: '后台任务',
+  system: '系统',
+  project: '项目',
+  project_import: '项目导入',
+  campaign: '“三个一批”期次',
+  monthly_report: '月度调度',
+  report_month: '调度月份',
+  report_import: '月度调度导入',
+  attachment: '照片',
+  milestone: '节点',
+  milestone_template: '节点模板',
+  calendar: '工作日历',
+  ticket: '工单',
+  ticket_category: '工单分类',
+  enterprise: '企业',
+  investment_target: '年度目标',
+  library_snapshot: '项目库月末指标',
+  open311_client: '外部系统接入（Open311）',
+};
+
+/** The Chinese label of an audit action; the code itself only for one not in the table. */
+export const auditActionLabel = (action: string): string => auditActionLabels[action] ?? action;
+
+/** "项目 #200" — the entity type's label and the id. */
+export function auditEntityLabel(entityType: string, entityId: string | null): string {
+  const label = auditEntityLabels[entityType] ?? entityType;
+  return entityId ? `${label} #${entityId}` : label;
+}

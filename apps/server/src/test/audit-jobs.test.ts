@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditActionLabels, auditEntityLabels } from '@xiangmu/contracts';
 import { jobDefinitions } from '../job-registry';
 import { castSession, createCast, createTestContext, OWN, type TestContext } from './harness';
 import { createWorld, routeSpecs, type World } from './route-specs';
@@ -111,5 +112,20 @@ describe('every job audits each object it changes', () => {
   it.each(Object.keys(perObject))('%s', async (name) => {
     expect(jobDefinitions.map((j) => j.name)).toContain(name);
     await perObject[name]!();
+  });
+
+  // the 审计日志 shows every row in Chinese (issue 15.2)
+  it('leaves no action or object type without a Chinese label', async () => {
+    for (const name of Object.keys(summaryOnly)) await run(name);
+    const rows = await ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'entity_type'])
+      .distinct()
+      .execute();
+    expect(rows.length).toBeGreaterThan(10);
+    for (const r of rows) {
+      expect(auditActionLabels[r.action], r.action).toBeDefined();
+      expect(auditEntityLabels[r.entity_type], r.entity_type).toBeDefined();
+    }
   });
 });

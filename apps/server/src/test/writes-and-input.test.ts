@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditActionLabels, auditEntityLabels } from '@xiangmu/contracts';
 import {
   castSession,
   createCast,
@@ -69,6 +70,11 @@ describe('every write is audited', () => {
       .orderBy('id')
       .execute();
     expect(rows.map((r) => r.action)).toContain(spec.audit);
+    // the 审计日志 shows each row in Chinese (issue 15.2)
+    for (const r of rows) {
+      expect(auditActionLabels[r.action], `label of ${r.action}`).toBeDefined();
+      expect(auditEntityLabels[r.entity_type], `label of ${r.entity_type}`).toBeDefined();
+    }
     const row = rows.find((r) => r.action === spec.audit)!;
     expect(row.actor_name).not.toBe('');
     expect(row.at).toBeInstanceOf(Date);

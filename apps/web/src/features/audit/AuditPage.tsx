@@ -18,7 +18,13 @@ import {
 } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
-import { auditActionLabels, type AuditEntry } from '@xiangmu/contracts';
+import {
+  auditActionLabel,
+  auditActionLabels,
+  auditEntityLabel,
+  auditEntityLabels,
+  type AuditEntry,
+} from '@xiangmu/contracts';
 import { useMe, useRegions } from '../../session';
 import { PageHeader } from '../../components/PageHeader';
 import { emptyLocale, QueryError } from '../../components/QueryState';
@@ -26,17 +32,6 @@ import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { api, type AuditListQuery } from '../../lib/api-client';
 import { formatDateTime, prettyJson } from '../../lib/format';
 import { regionNames } from '../../lib/regions';
-
-const entityTypeLabels: Record<string, string> = {
-  user: '用户',
-  session: '登录会话',
-  department: '部门',
-  region: '行政区划',
-  job: '后台任务',
-  system: '系统',
-};
-
-const actionLabel = (a: string) => auditActionLabels[a] ?? a;
 
 function JsonPane({ title, value }: { title: string; value: unknown }) {
   return (
@@ -81,7 +76,7 @@ export default function AuditPage() {
       width: 130,
       render: (a: string) => (
         <Tag color={a.endsWith('failed') ? 'red' : a.startsWith('auth.') ? 'blue' : 'default'}>
-          {actionLabel(a)}
+          {auditActionLabel(a)}
         </Tag>
       ),
     },
@@ -89,8 +84,7 @@ export default function AuditPage() {
       title: '对象',
       key: 'entity',
       width: 150,
-      render: (_, e) =>
-        `${entityTypeLabels[e.entityType] ?? e.entityType}${e.entityId ? ` #${e.entityId}` : ''}`,
+      render: (_, e) => auditEntityLabel(e.entityType, e.entityId),
     },
     {
       title: '区域',
@@ -130,7 +124,7 @@ export default function AuditPage() {
             placeholder="全部对象"
             value={filters.entityType}
             onChange={(entityType: string | undefined) => set({ entityType })}
-            options={Object.entries(entityTypeLabels).map(([value, label]) => ({ value, label }))}
+            options={Object.entries(auditEntityLabels).map(([value, label]) => ({ value, label }))}
             style={{ width: 130 }}
           />
           <RegionTreeSelect

@@ -2,11 +2,11 @@ import { useMemo, useState } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { PlayCircleOutlined, ReloadOutlined, SyncOutlined } from '@ant-design/icons';
-import type { JobRun, jobStatuses } from '@xiangmu/contracts';
+import { describeJobResult, type JobRun, type jobStatuses } from '@xiangmu/contracts';
 import { PageHeader } from '../../components/PageHeader';
 import { emptyLocale, QueryError } from '../../components/QueryState';
 import { api, errorText, type JobDefinition } from '../../lib/api-client';
-import { formatDateTime, formatInterval, prettyJson } from '../../lib/format';
+import { formatDateTime, formatInterval } from '../../lib/format';
 
 type Status = (typeof jobStatuses)[number];
 
@@ -113,11 +113,11 @@ export default function JobsPage() {
           </Typography.Text>
         ) : r.result != null ? (
           <Typography.Text
-            code
-            ellipsis={{ tooltip: prettyJson(r.result) }}
+            ellipsis={{ tooltip: describeJobResult(r.name, r.result) }}
             style={{ maxWidth: 200 }}
+            data-testid="job-result"
           >
-            {JSON.stringify(r.result)}
+            {describeJobResult(r.name, r.result)}
           </Typography.Text>
         ) : (
           '—'
