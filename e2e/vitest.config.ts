@@ -16,6 +16,7 @@ const SHARED_SERVER_FILES = [
   'src/district-admin.e2e.test.ts',
   'src/milestones.e2e.test.ts',
   'src/tickets.e2e.test.ts',
+  'src/workbench.e2e.test.ts',
 ];
 
 // Browser tests: a file starts its own server (fresh PGlite data dir), or

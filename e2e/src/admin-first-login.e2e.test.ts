@@ -55,7 +55,8 @@ describe('市级管理员首次登录', () => {
     const welcome = page.getByTestId('welcome-card');
     await welcome.waitFor();
     expect(await welcome.textContent()).toMatch(/系统管理员[\s\S]*市级管理员[\s\S]*郑州市/);
-    await page.getByTestId('home-empty').waitFor();
+    // the city office's 工作台 (its figures: workbench.e2e.test.ts)
+    await page.getByTestId('workbench-todos').waitFor();
     await screenshot(page, 'admin-04-home');
 
     // Switch to 经开区 with the header switcher, and back to the city: the
@@ -82,6 +83,8 @@ describe('市级管理员首次登录', () => {
     const text = (await table.textContent()) ?? '';
     for (const label of ['登录失败', '登录', '修改密码', '切换区域']) expect(text).toContain(label);
     expect(await table.getByText('切换区域').count()).toBe(2);
+    // in Chinese, no raw codes such as auth.login or "session #3" (issue 15.2)
+    expect(text).not.toMatch(/[a-z]+[._][a-z_]+|\b(user|session|system|job) #/);
     await screenshot(page, 'admin-06-audit');
 
     // Expanding a region switch shows before/after side by side.
@@ -97,6 +100,14 @@ describe('市级管理员首次登录', () => {
     await page.waitForURL('**/system/jobs');
     await page.getByTestId('job-run-sessions.purge').click();
     await page.getByTestId('job-runs').getByText('成功').first().waitFor({ timeout: 60_000 });
+    // its result in words, not JSON (issue 15.2)
+    const result = await page
+      .getByTestId('job-runs')
+      .getByTestId('job-result')
+      .first()
+      .textContent();
+    expect(result).toMatch(/清理过期会话|无变化/);
+    expect(result).not.toMatch(/[{}"]/);
     await screenshot(page, 'admin-08-jobs');
 
     // Log out → login page; the session is gone.

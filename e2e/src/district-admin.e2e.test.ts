@@ -81,7 +81,7 @@ describe('区县管理员（演示账号 jk_admin）', () => {
     await login(page, server.url, 'jk_admin', DEMO_PASSWORD);
     await page.waitForURL(`${server.url}/`);
     await page.getByTestId('welcome-card').waitFor();
-    await page.getByTestId('home-empty').waitFor();
+    await page.getByTestId('workbench-todos').waitFor();
     // On a phone the menu lives in a drawer, not in a Sider.
     expect(await page.locator('.ant-layout-sider').count()).toBe(0);
     const home = await pageOverflow(page);

@@ -1,8 +1,8 @@
-import { Card, Col, Descriptions, Empty, Row, Tag, Typography } from 'antd';
+import { Card, Col, Descriptions, Row, Tag, Typography } from 'antd';
 import { EnvironmentOutlined } from '@ant-design/icons';
 import { roleLabels } from '@xiangmu/contracts';
-import { Link } from 'react-router';
-import { mayOpen, pages, useMe } from '../../session';
+import { useMe } from '../../session';
+import { Workbench } from './Workbench';
 
 function greeting(hour: number): string {
   if (hour < 6) return '夜深了';
@@ -59,28 +59,7 @@ export default function HomePage() {
         </Card>
       </Col>
       <Col span={24}>
-        <Card title="业务概览">
-          <Empty
-            data-testid="home-empty"
-            description={
-              <>
-                <Typography.Paragraph style={{ marginBottom: 4 }}>
-                  暂无业务数据
-                </Typography.Paragraph>
-                <Typography.Text type="secondary">
-                  “三个一批”、招商引资、服务工单和数据驾驶舱尚未上线，上线后将在此显示本区域的项目与指标概览。
-                </Typography.Text>
-                {mayOpen(pages.projects, me.role) && (
-                  <div style={{ marginTop: 12 }}>
-                    <Link to={pages.projects.path} data-testid="home-projects-link">
-                      进入重点项目库 →
-                    </Link>
-                  </div>
-                )}
-              </>
-            }
-          />
-        </Card>
+        <Workbench />
       </Col>
     </Row>
   );

@@ -11,4 +11,4 @@ export {
   TICKET_EXPORTERS,
   ticketKeys,
 } from './model';
-export { DueTag, formatDue } from './tags';
+export { DueTag, formatDue, TicketStatusTag } from './tags';
