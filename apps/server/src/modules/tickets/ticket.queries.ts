@@ -119,9 +119,10 @@ export async function listTickets(
   const scopePath = await scopeOf(db, actor, q.regionCode);
   const now = new Date();
   const base = ledgerFilter(v, q, scopePath);
-  const [rows, counts] = await Promise.all([
-    repo
-      .ticketRows(db)
+  const [page, counts] = await Promise.all([
+    db
+      .selectFrom('tickets')
+      .select('tickets.id')
       .where(base)
       .where(statusFilter(q.status, now))
       .orderBy('tickets.created_at', 'desc')
@@ -143,6 +144,10 @@ export async function listTickets(
       ])
       .executeTakeFirstOrThrow(),
   ]);
+  const rows = await repo.ticketsByIds(
+    db,
+    page.map((r) => r.id),
+  );
   return {
     items: await present(db, rows),
     total: Number(counts.total),
@@ -226,9 +231,10 @@ export async function ticketQueue(
   // every tab but "mine" holds open tickets only: their counts read the open
   // ones (partial indexes), not the history
   const openTabs = ['todo', 'dueSoon', 'overdue', 'all'] as const;
-  const [rows, open, mine] = await Promise.all([
-    repo
-      .ticketRows(db)
+  const [page, open, mine] = await Promise.all([
+    db
+      .selectFrom('tickets')
+      .select('tickets.id')
       .where(vis)
       .where(queueFilter(actor, q.tab, now))
       .orderBy(
@@ -259,6 +265,10 @@ export async function ticketQueue(
       .select((eb) => eb.fn.countAll<string>().as('mine'))
       .executeTakeFirstOrThrow(),
   ]);
+  const rows = await repo.ticketsByIds(
+    db,
+    page.map((r) => r.id),
+  );
   const counts = {
     todo: Number(open.todo),
     dueSoon: Number(open.dueSoon),

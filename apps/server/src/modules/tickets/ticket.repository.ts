@@ -32,6 +32,20 @@ export type TicketRow = Awaited<
   ReturnType<ReturnType<typeof ticketRows>['executeTakeFirstOrThrow']>
 >;
 
+/**
+ * The tickets of `ids` with their names, in the order of `ids`. A list picks
+ * its page of ids from tickets alone first: joined to six tables in one
+ * query, the planner, misled by statistics a burst of new tickets has made
+ * stale, hashed every ticket in scope before taking the page (56 ms at 4 000
+ * rows in the soak, growing with the table; bench/README.md).
+ */
+export async function ticketsByIds(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  const rows = await ticketRows(db).where('tickets.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export const findTicket = (db: Db, id: number) =>
   ticketRows(db).where('tickets.id', '=', id).executeTakeFirst();
 
