@@ -18,6 +18,7 @@ import * as problemsAsTickets from './20261207_0016_problems_as_tickets';
 import * as loginThrottle from './20261207_0017_login_throttle';
 import * as auditChain from './20261207_0018_audit_chain';
 import * as jobLiveness from './20261207_0019_job_liveness';
+import * as openProblemsIndex from './20261208_0020_open_problems_index';
 
 /**
  * Forward-only, timestamped. Add a new file and list it here; never edit a
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_0017_login_throttle': loginThrottle,
   '20261207_0018_audit_chain': auditChain,
   '20261207_0019_job_liveness': jobLiveness,
+  '20261208_0020_open_problems_index': openProblemsIndex,
 };
