@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DESKTOP, PHONE, apiGet, apiWrite, expectNoOverflow, shot, useE2e } from './fixtures';
 
@@ -146,4 +146,44 @@ describe('首页工作台', () => {
     await shot(page, 'workbench-04-enterprise-phone');
     expect(errors).toEqual([]);
   });
+
+  // issue 15.3: on a slow network the old page stayed up with no sign of work
+  it('慢网络：点击菜单后立即显示加载进度，页面和数据出来后消失', async () => {
+    const { page, errors } = await e2e.open('jk_admin', DESKTOP);
+    await page.getByTestId('workbench-todos').waitFor();
+    await expectNoProgress(page);
+    // the next page's code and its data are held back until released
+    const code: Array<() => void> = [];
+    const data: Array<() => void> = [];
+    const hold = (queue: Array<() => void>) => async (route: Route) => {
+      await new Promise<void>((go) => queue.push(go));
+      // once unrouted, Playwright may have let a late duplicate through itself
+      await route.continue().catch(() => {});
+    };
+    await page.route(/TicketsPage/, hold(code));
+    await page.route(/\/api\/tickets\?/, hold(data));
+    await page.getByTestId('main-menu').getByRole('menuitem', { name: '工单台账' }).click();
+    const bar = page.getByTestId('nav-progress');
+    await bar.waitFor();
+    expect(await bar.getAttribute('data-reason')).toBe('navigation');
+    // the old page stays up meanwhile (the address already reads /tickets)
+    expect(await page.getByTestId('workbench-todos').isVisible()).toBe(true);
+    await shot(page, 'workbench-06-slow-navigation', false);
+    // the code arrives and the page shows; its list is still on its way
+    await expect.poll(() => code.length).toBeGreaterThan(0);
+    code.splice(0).forEach((go) => go());
+    await page.getByTestId('ticket-search').waitFor();
+    await page.locator('[data-testid="nav-progress"][data-reason="data"]').waitFor();
+    await expect.poll(() => data.length).toBeGreaterThan(0);
+    await page.unroute(/TicketsPage/);
+    await page.unroute(/\/api\/tickets\?/);
+    data.splice(0).forEach((go) => go());
+    await page.getByTestId('ticket-table').locator('.ant-table-row').first().waitFor();
+    await expectNoProgress(page);
+    expect(errors).toEqual([]);
+  });
 });
+
+async function expectNoProgress(page: Page) {
+  await page.getByTestId('nav-progress').waitFor({ state: 'detached' });
+}

@@ -59,5 +59,12 @@ export async function uploadAndMap(
   if (mapped.status !== 200)
     throw new Error(`mapping: ${mapped.status} ${JSON.stringify(mapped.body)}`);
   await pendingValidations.get(up.body.id);
-  return (await ctx.request('GET', `${base}/${up.body.id}`, { as })).body;
+  // the validation's promise is settled; should the import still read 校验中
+  // (seen once in a full run: no errors yet), wait for its final write
+  for (let tries = 0; ; tries++) {
+    const imp = (await ctx.request('GET', `${base}/${up.body.id}`, { as })).body;
+    if (imp.status !== 'validating') return imp;
+    if (tries === 100) throw new Error(`import ${up.body.id} still validating`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -10,6 +10,7 @@ import {
   SYSTEM_MENU_KEY,
   TICKETS_MENU_KEY,
 } from './nav';
+import { NavigationProgress, type PendingNavigation } from './NavigationProgress';
 import { RegionSwitcher } from './RegionSwitcher';
 import { UserMenu } from './UserMenu';
 
@@ -45,6 +46,13 @@ export function AppLayout() {
   const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
+  /** the menu item clicked, pending until its page is shown */
+  const [menuClick, setMenuClick] = useState<PendingNavigation | null>(null);
+  const [shownKey, setShownKey] = useState(location.key);
+  if (shownKey !== location.key) {
+    setShownKey(location.key);
+    setMenuClick(null);
+  }
 
   const selected = selectedMenuKey(location.pathname);
   const menu = (
@@ -55,7 +63,8 @@ export function AppLayout() {
       selectedKeys={[selected]}
       defaultOpenKeys={[PROJECTS_MENU_KEY, TICKETS_MENU_KEY, SYSTEM_MENU_KEY]}
       onClick={({ key }) => {
-        navigate(key);
+        setMenuClick({ from: location.pathname + location.search, to: key });
+        void navigate(key);
         setDrawerOpen(false);
       }}
       style={{ borderInlineEnd: 'none' }}
@@ -64,6 +73,7 @@ export function AppLayout() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
+      <NavigationProgress menu={menuClick} />
       <Header
         style={{
           position: 'sticky',
