@@ -284,6 +284,8 @@ describe('节点计划、我的节点、作战图、工作日历', () => {
       .getByTestId('calendar-published')
       .or(page.getByTestId('calendar-unpublished'))
       .waitFor();
+    // plain words, no "日历包" jargon (issue 15.8)
+    expect(await page.textContent('body')).not.toContain('日历包');
     await shot(page, 'milestones-08-calendar-before');
 
     await editor.getByTestId('correction-add').click();

@@ -139,7 +139,7 @@ function campaignSection(d: Dashboard): string[] {
     const count = c.batches.reduce((a, b) => a + b.count, 0);
     const total = sumDecimals(c.batches.map((b) => b.totalInvestment));
     const head = `（${numeral(i)}）${c.title}。`;
-    if (count === 0) return `${head}本期暂无入库的"三个一批"项目。`;
+    if (count === 0) return `${head}本期暂无入库的“三个一批”项目。`;
     const batches = c.batches
       .filter((b) => b.count > 0)
       .map((b) => {
@@ -151,7 +151,7 @@ function campaignSection(d: Dashboard): string[] {
         if (b.kind === 'start') return `${base}，已开工${b.achieved}个，开工率${pctText(rate)}`;
         return `${base}，按期投产${b.achieved}个，按期投产率${pctText(rate)}`;
       });
-    return `${head}本期共谋划"三个一批"项目${count}个，总投资${yiText(total)}。其中，${batches.join('；')}。`;
+    return `${head}本期共谋划“三个一批”项目${count}个，总投资${yiText(total)}。其中，${batches.join('；')}。`;
   });
 }
 
@@ -253,19 +253,36 @@ function distributionOf(d: Dashboard) {
   };
 }
 
+/**
+ * Straight double quotes in names typed by users (a campaign called
+ * 第七期"三个一批") become the Chinese pair “…”, as an official document
+ * writes them: opening and closing in turn within each paragraph.
+ */
+export function chineseQuotes(text: string): string {
+  let open = true;
+  return text.replace(/"/g, () => {
+    const q = open ? '“' : '”';
+    open = !open;
+    return q;
+  });
+}
+
 export function briefingText(d: Dashboard, ranking: Ranking, opts: BriefingOptions): Briefing {
   const m = monthIndex(d);
   const rankings = [ranking, ...(opts.more ?? []).filter((r) => r.indicator !== ranking.indicator)];
   const parts: Array<[string, string[]]> = [
     ['项目库总体情况', librarySection(d, opts.date)],
     ['年度投资完成情况', investmentSection(d)],
-    ['"三个一批"项目推进情况', campaignSection(d)],
+    ['“三个一批”项目推进情况', campaignSection(d)],
     ['项目预警和问题办理情况', warningSection(d)],
     ['区域排名情况', rankingSentences(rankings, m)],
   ];
   const sections = parts
     .filter(([, paragraphs]) => paragraphs.length > 0)
-    .map(([heading, paragraphs], i) => ({ heading: `${numeral(i)}、${heading}`, paragraphs }));
+    .map(([heading, paragraphs], i) => ({
+      heading: `${numeral(i)}、${heading}`,
+      paragraphs: paragraphs.map(chineseQuotes),
+    }));
   const ranked =
     ranking.rows.length > 0 && sections.some((s) => s.heading.endsWith('区域排名情况'));
   return {

@@ -378,7 +378,9 @@ describe('briefingText, by hand', () => {
     const text = allText(b);
     expect(text).toContain('16个');
     expect(text).toContain('216.8亿元');
-    expect(text).toContain('本期共谋划"三个一批"项目16个，总投资216.8亿元');
+    expect(text).toContain('本期共谋划“三个一批”项目16个，总投资216.8亿元');
+    // an official document's quotes: no straight ones, even from names typed with them
+    expect(text).not.toContain('"');
     expect(text).toContain('签约一批项目3个、总投资85亿元');
     expect(text).toContain('开工一批项目6个、总投资91.9亿元，已开工6个，开工率100%');
     expect(text).toContain('投产一批项目7个、总投资39.9亿元');
@@ -389,7 +391,7 @@ describe('briefingText, by hand', () => {
     expect(b.sections.map((s) => s.heading)).toEqual([
       '一、项目库总体情况',
       '二、年度投资完成情况',
-      '三、"三个一批"项目推进情况',
+      '三、“三个一批”项目推进情况',
       '四、项目预警和问题办理情况',
     ]);
     expect(b.sections[2]!.paragraphs[0]).toMatch(/^（一）第七期/);

@@ -303,7 +303,7 @@ export default function CalendarPage() {
             管理员更正
           </Tag>
         ) : (
-          <Tag style={{ marginInlineEnd: 0 }}>日历包</Tag>
+          <Tag style={{ marginInlineEnd: 0 }}>国务院公布</Tag>
         ),
     },
   ];
@@ -342,15 +342,15 @@ export default function CalendarPage() {
             <Alert
               type="success"
               showIcon
-              title={`日历包已包含${year}年国务院公布的节假日安排`}
-              description="如有变动，可在下方录入更正；更正优先于日历包。"
+              title={`系统已内置${year}年国务院公布的节假日安排`}
+              description="如有变动，可在下方录入更正；更正优先于内置安排。"
               data-testid="calendar-published"
             />
           ) : (
             <Alert
               type="warning"
               showIcon
-              title={`日历包中还没有${year}年的节假日安排`}
+              title={`系统尚未内置${year}年的节假日安排`}
               description={`国务院办公厅通常在上一年11—12月公布次年的放假和调休安排。公布后请在下方逐日录入${year}年的放假日（休）和调休上班日（班）；录入之前，${year}年只按周一至周五计算工作日。`}
               data-testid="calendar-unpublished"
             />
