@@ -239,6 +239,8 @@ describe('an enterprise demand', () => {
     await e.goto(e2e.url(`/tickets/${id}`));
     await act(e, 'rate', (f) => f.getByTestId('ticket-rate-satisfied').click());
     await hasText(e.getByTestId('ticket-detail-rating'), '满意');
+    // rated: no longer 已反馈, it waits for the office to close it (issue 15.8)
+    await hasText(status(e), '已评价·待办结');
     await expectNoOverflow(e);
     await screenshot(e, 'tickets-phone-ent-rated');
     await openTicket(a, number);

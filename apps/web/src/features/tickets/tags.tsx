@@ -3,7 +3,13 @@ import dayjs from 'dayjs';
 import { ticketStatusLabels, type Ticket } from '@xiangmu/contracts';
 import { dueState, isOpenStatus, statusColors } from './model';
 
-export function TicketStatusTag({ ticket: t }: { ticket: Pick<Ticket, 'status'> }) {
+/** 已反馈 until the requester rates the reply; rated, it waits to be closed: 已评价·待办结 */
+export function TicketStatusTag({
+  ticket: t,
+}: {
+  ticket: Pick<Ticket, 'status'> & Partial<Pick<Ticket, 'rating'>>;
+}) {
+  const rated = t.status === 'replied' && !!t.rating;
   return (
     <Tag
       color={statusColors[t.status]}
@@ -11,7 +17,7 @@ export function TicketStatusTag({ ticket: t }: { ticket: Pick<Ticket, 'status'> 
       data-status={t.status}
       data-testid="ticket-status"
     >
-      {ticketStatusLabels[t.status]}
+      {rated ? '已评价·待办结' : ticketStatusLabels[t.status]}
     </Tag>
   );
 }
